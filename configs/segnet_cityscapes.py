@@ -1,0 +1,13 @@
+# SegNet on Cityscapes (19 classes), 512x1024 crops, SyncBN for multi-GPU
+# training (reverted to BN automatically on a single device), 80k iterations.
+_base_ = [
+    '_base_/models/segnet.py', 'mmseg::_base_/datasets/cityscapes.py',
+    'mmseg::_base_/default_runtime.py', 'mmseg::_base_/schedules/schedule_80k.py'
+]
+crop_size = (512, 1024)
+norm_cfg = dict(type='SyncBN', requires_grad=True)
+data_preprocessor = dict(size=crop_size)
+model = dict(
+    data_preprocessor=data_preprocessor,
+    backbone=dict(norm_cfg=norm_cfg),
+    decode_head=dict(num_classes=19, norm_cfg=norm_cfg))

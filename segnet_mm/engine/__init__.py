@@ -1,0 +1,9 @@
+from .amp import enable_amp
+from .checkpoint import SAFE_GLOBALS, load_local_weights_only
+from .hooks import ChannelsLastHook
+from .optimizers import CPUAmpOptimWrapper
+
+__all__ = [
+    'enable_amp', 'SAFE_GLOBALS', 'load_local_weights_only',
+    'ChannelsLastHook', 'CPUAmpOptimWrapper'
+]

@@ -1,0 +1,39 @@
+from mmengine.config import Config
+from mmengine.device import get_device
+from mmengine.logging import print_log
+
+# Which optim wrapper gives mixed precision on which device.
+AMP_OPTIM_WRAPPERS = {
+    'cuda': dict(type='AmpOptimWrapper', loss_scale='dynamic'),
+    'cpu': dict(type='CPUAmpOptimWrapper', dtype='bfloat16'),
+}
+
+
+def enable_amp(cfg: Config, device: str = None) -> None:
+    """Switch a config to mixed precision for ``device`` (default: current).
+
+    CUDA gets mmengine's ``AmpOptimWrapper`` (fp16 with loss scaling); the
+    CPU gets :class:`CPUAmpOptimWrapper` (bf16 autocast). Validation and
+    test loops autocast too (their ``fp16`` flag follows the device).
+
+    Raises:
+        ValueError: if the device has no mixed-precision wrapper or the
+            config's optim wrapper is neither plain nor already an AMP one.
+    """
+    device = device or get_device()
+    if device not in AMP_OPTIM_WRAPPERS:
+        raise ValueError(f'--amp: no mixed-precision optim wrapper for '
+                         f'device {device!r}; known: {list(AMP_OPTIM_WRAPPERS)}')
+    amp = AMP_OPTIM_WRAPPERS[device]
+    current = cfg.optim_wrapper.get('type', 'OptimWrapper')
+    if current == amp['type']:
+        print_log(f'AMP is already enabled in the config ({current}).',
+                  logger='current')
+    elif current != 'OptimWrapper':
+        raise ValueError(f'--amp: optim_wrapper.type is {current!r}; expected '
+                         f"'OptimWrapper' or {amp['type']!r} on {device}")
+    else:
+        cfg.optim_wrapper.update(amp)
+    for loop in ('val_cfg', 'test_cfg'):
+        if cfg.get(loop) is not None:
+            cfg[loop]['fp16'] = True

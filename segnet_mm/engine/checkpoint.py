@@ -1,0 +1,81 @@
+"""Weights-only checkpoint loading that still resumes mmengine runs.
+
+torch >= 2.6 loads with ``weights_only=True``: only tensors, containers and
+allow-listed globals. mmengine 0.10.7's checkpoints also hold its
+``HistoryBuffer`` logs (numpy arrays) and pickle the buffer's statistics
+functions by name, which would need ``builtins.getattr`` allowed. Importing
+segnet_mm therefore:
+
+* allow-lists exactly the numpy and ``HistoryBuffer`` types a checkpoint of
+  ours needs (``SAFE_GLOBALS``), never ``getattr`` and never full pickle;
+* stops ``HistoryBuffer`` pickling its four built-in statistics (they are
+  class-level and re-registered on load anyway), so new checkpoints need no
+  ``getattr``;
+* loads local files explicitly weights-only, and turns torch's refusal into
+  an error that names the file.
+"""
+import os.path as osp
+import pickle
+
+import numpy as np
+import torch
+from mmengine.logging import HistoryBuffer
+from mmengine.runner.checkpoint import CheckpointLoader
+
+_BUILTIN_STATISTICS = ('min', 'max', 'current', 'mean')
+_NUMPY_DTYPES = (np.float64, np.float32, np.float16, np.int64, np.int32,
+                 np.uint8, np.bool_)
+
+SAFE_GLOBALS = [
+    HistoryBuffer,
+    np.ndarray,
+    np.dtype,
+    np.core.multiarray._reconstruct,
+    np.core.multiarray.scalar,
+    *(type(np.dtype(t)) for t in _NUMPY_DTYPES),
+]
+
+
+def _history_buffer_getstate(self) -> dict:
+    """``HistoryBuffer`` state with only user-registered statistics."""
+    state = dict(self.__dict__)
+    custom = {
+        name: fn
+        for name, fn in self._statistics_methods.items()
+        if name not in _BUILTIN_STATISTICS
+    }
+    state.pop('statistics_methods', None)
+    if custom:
+        state['statistics_methods'] = custom
+    return state
+
+
+def load_local_weights_only(filename: str, map_location=None):
+    """Load a local checkpoint with ``torch.load(weights_only=True)``.
+
+    Raises:
+        FileNotFoundError: if ``filename`` does not exist.
+        RuntimeError: naming the file, if it holds objects outside the
+            allow-list (tensors, containers, numpy arrays, HistoryBuffer).
+    """
+    filename = osp.expanduser(filename)
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'checkpoint {filename} can not be found.')
+    try:
+        return torch.load(
+            filename, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as err:
+        reason = str(err).strip().splitlines()
+        raise RuntimeError(
+            f'refusing to load checkpoint {filename}: it holds objects '
+            'outside what segnet-mm checkpoints contain (tensors, '
+            'containers, numpy arrays, mmengine HistoryBuffer). torch says: '
+            f'{reason[0] if reason else err!r}. Load it with '
+            'torch.load(weights_only=False) yourself only if you trust its '
+            'source.') from err
+
+
+torch.serialization.add_safe_globals(SAFE_GLOBALS)
+HistoryBuffer.__getstate__ = _history_buffer_getstate
+CheckpointLoader.register_scheme(
+    prefixes='', loader=load_local_weights_only, force=True)

@@ -1,0 +1,3 @@
+from .segnet import SegNetEncoder
+
+__all__ = ['SegNetEncoder']

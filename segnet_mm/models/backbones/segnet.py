@@ -1,0 +1,144 @@
+from typing import List, Optional, Sequence, Tuple, Union
+
+import torch.nn as nn
+from mmcv.cnn import ConvModule
+from mmengine.model import BaseModule
+from torch import Tensor
+
+from mmseg.registry import MODELS
+from ..utils import PoolOutput, max_pool2x2
+
+
+def _check_stage_args(num_convs: Sequence[int], channels: Sequence[int],
+                      dropout_stages: Sequence[int]) -> None:
+    """Validate the per-stage arguments shared by encoder and decoder."""
+    if len(num_convs) != len(channels):
+        raise ValueError(f'num_convs {tuple(num_convs)} and channels '
+                         f'{tuple(channels)} must have the same length')
+    if any(n < 1 for n in num_convs):
+        raise ValueError(f'every stage needs >= 1 conv, got num_convs '
+                         f'{tuple(num_convs)}')
+    bad = [i for i in dropout_stages if not 0 <= i < len(num_convs)]
+    if bad:
+        raise ValueError(f'dropout_stages {tuple(dropout_stages)} has '
+                         f'indices outside 0..{len(num_convs) - 1}: {bad}')
+
+
+def conv_stack(in_channels: int, out_channels: Sequence[int],
+               kernel_size: int, conv_bias: bool, conv_cfg: Optional[dict],
+               norm_cfg: Optional[dict],
+               act_cfg: Optional[dict]) -> nn.Sequential:
+    """``len(out_channels)`` conv + norm + act blocks, 'same' padding."""
+    layers = []
+    for out in out_channels:
+        layers.append(
+            ConvModule(
+                in_channels,
+                out,
+                kernel_size,
+                padding=kernel_size // 2,
+                bias=conv_bias,
+                conv_cfg=conv_cfg,
+                norm_cfg=norm_cfg,
+                act_cfg=act_cfg))
+        in_channels = out
+    return nn.Sequential(*layers)
+
+
+@MODELS.register_module()
+class SegNetEncoder(BaseModule):
+    """VGG-BN encoder of `SegNet <https://arxiv.org/abs/1511.00561>`_ that
+    keeps its max-pooling indices.
+
+    Each stage is ``num_convs[i]`` conv + norm + act blocks of
+    ``channels[i]`` filters followed by a 2x2 stride-2 max-pool whose argmax
+    is returned with the pooled features, for the decoder to unpool with.
+    The defaults are VGG16-BN's 13 convolutions (14.7M parameters).
+    SegNet-Basic is ``num_convs=(1, 1, 1, 1), channels=(64,) * 4,
+    kernel_size=7, conv_bias=False``.
+
+    Args:
+        in_channels (int): Input image channels. Default: 3.
+        num_convs (Sequence[int]): Conv blocks per stage.
+            Default: (2, 2, 3, 3, 3).
+        channels (Sequence[int]): Filters per stage.
+            Default: (64, 128, 256, 512, 512).
+        kernel_size (int): Conv kernel size. Default: 3.
+        conv_bias (bool): Give convs a bias even before a norm layer, as
+            VGG16-BN and SegNet's Caffe model do. Default: True.
+        out_indices (Sequence[int]): Stages to return. Default: all.
+        with_indices (bool): Return :class:`PoolOutput` per stage; False
+            returns the pooled features alone, for stock mmseg heads.
+            Default: True.
+        compact_indices (bool): Keep argmax positions as uint8 2x2-window
+            codes rather than int64 flat indices. Default: True.
+        dropout_stages (Sequence[int]): Stages followed by dropout (Bayesian
+            SegNet uses the central ones, (2, 3, 4)). Default: ().
+        dropout_ratio (float): Dropout probability. Default: 0.5.
+        conv_cfg (dict, optional): Conv layer config. Default: None.
+        norm_cfg (dict, optional): Norm layer config. Default: dict(type='BN').
+        act_cfg (dict, optional): Activation config.
+            Default: dict(type='ReLU').
+        init_cfg (dict | list[dict], optional): Initialisation config, e.g.
+            ``dict(type='Pretrained', checkpoint=...)``. Default: None
+            (``ConvModule``'s Kaiming init).
+    """
+
+    def __init__(self,
+                 in_channels: int = 3,
+                 num_convs: Sequence[int] = (2, 2, 3, 3, 3),
+                 channels: Sequence[int] = (64, 128, 256, 512, 512),
+                 kernel_size: int = 3,
+                 conv_bias: bool = True,
+                 out_indices: Optional[Sequence[int]] = None,
+                 with_indices: bool = True,
+                 compact_indices: bool = True,
+                 dropout_stages: Sequence[int] = (),
+                 dropout_ratio: float = 0.5,
+                 conv_cfg: Optional[dict] = None,
+                 norm_cfg: Optional[dict] = dict(type='BN'),
+                 act_cfg: Optional[dict] = dict(type='ReLU'),
+                 init_cfg: Optional[Union[dict, List[dict]]] = None):
+        super().__init__(init_cfg=init_cfg)
+        _check_stage_args(num_convs, channels, dropout_stages)
+        num_stages = len(num_convs)
+        self.out_indices = tuple(
+            range(num_stages) if out_indices is None else out_indices)
+        if not self.out_indices or any(not 0 <= i < num_stages
+                                       for i in self.out_indices):
+            raise ValueError(f'out_indices {self.out_indices} must be a '
+                             f'non-empty subset of 0..{num_stages - 1}')
+        self.with_indices = with_indices
+        self.compact_indices = compact_indices
+        self.stages = nn.ModuleList()
+        self.dropouts = nn.ModuleList()
+        for i, (n, c) in enumerate(zip(num_convs, channels)):
+            self.stages.append(
+                conv_stack(in_channels, [c] * n, kernel_size, conv_bias,
+                           conv_cfg, norm_cfg, act_cfg))
+            self.dropouts.append(
+                nn.Dropout(dropout_ratio) if i in dropout_stages else nn.
+                Identity())
+            in_channels = c
+
+    def forward(self, x: Tensor) -> Tuple[Union[PoolOutput, Tensor], ...]:
+        """Encode (N, C, H, W) images.
+
+        Returns:
+            tuple: Per stage in ``out_indices``, a :class:`PoolOutput`
+            (features (N, C_i, H_i // 2, W_i // 2), argmax, (H_i, W_i)), or
+            the features alone when ``with_indices`` is False.
+        """
+        min_side = 2**len(self.stages)
+        if min(x.shape[-2:]) < min_side:
+            raise ValueError(f'SegNetEncoder with {len(self.stages)} pooling '
+                             f'stages needs inputs of at least {min_side}px '
+                             f'per side, got {tuple(x.shape[-2:])}')
+        outs = []
+        for i, (stage, dropout) in enumerate(zip(self.stages, self.dropouts)):
+            pooled = max_pool2x2(stage(x), self.compact_indices)
+            x = dropout(pooled.feat)
+            if i in self.out_indices:
+                outs.append(pooled._replace(feat=x) if self.
+                            with_indices else x)
+        return tuple(outs)

@@ -1,0 +1,53 @@
+import pytest
+import torch
+
+from mmseg.registry import MODELS
+from segnet_mm.models.utils import PoolOutput
+
+
+def build_encoder(**kwargs):
+    return MODELS.build(dict(type='SegNetEncoder', **kwargs))
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match='same length'):
+        build_encoder(num_convs=(2, 2), channels=(64, ))
+    with pytest.raises(ValueError, match='>= 1 conv'):
+        build_encoder(num_convs=(2, 0), channels=(64, 64))
+    with pytest.raises(ValueError, match='out_indices'):
+        build_encoder(out_indices=(5, ))
+    with pytest.raises(ValueError, match='dropout_stages'):
+        build_encoder(dropout_stages=(7, ))
+    with pytest.raises(ValueError, match='at least 32px'):
+        build_encoder()(torch.randn(1, 3, 31, 64))
+
+
+def test_odd_input_shapes():
+    encoder = build_encoder(channels=(4, 8, 8, 16, 16)).eval()
+    outs = encoder(torch.randn(2, 3, 45, 60))
+    assert len(outs) == 5 and all(isinstance(o, PoolOutput) for o in outs)
+    sizes = [(45, 60), (22, 30), (11, 15), (5, 7), (2, 3)]
+    assert [o.size for o in outs] == sizes
+    for o, (h, w), c in zip(outs, sizes, (4, 8, 8, 16, 16)):
+        assert o.feat.shape == (2, c, h // 2, w // 2)
+        assert o.indices.shape == o.feat.shape
+        assert o.indices.dtype == torch.uint8
+
+
+def test_vgg16_bn_layout_and_params():
+    encoder = build_encoder()
+    convs = [m for m in encoder.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert len(convs) == 13
+    assert all(c.bias is not None for c in convs)
+    params = sum(p.numel() for p in encoder.parameters())
+    assert abs(params - 14.72e6) / 14.72e6 < 0.005  # paper: 14.7M
+
+
+def test_plain_features_and_int64_indices():
+    encoder = build_encoder(channels=(4, 4, 4, 4, 4), with_indices=False,
+                            out_indices=(3, 4)).eval()
+    outs = encoder(torch.randn(1, 3, 32, 32))
+    assert [o.shape for o in outs] == [(1, 4, 2, 2), (1, 4, 1, 1)]
+    encoder = build_encoder(channels=(4, 4, 4, 4, 4),
+                            compact_indices=False).eval()
+    assert encoder(torch.randn(1, 3, 32, 32))[0].indices.dtype == torch.int64

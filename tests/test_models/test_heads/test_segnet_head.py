@@ -1,0 +1,57 @@
+import pytest
+import torch
+
+from mmseg.registry import MODELS
+
+CHANNELS = (4, 8, 8, 16, 16)
+
+
+def build(**kwargs):
+    encoder = MODELS.build(dict(type='SegNetEncoder', channels=CHANNELS))
+    head_cfg = dict(type='SegNetHead', in_channels=CHANNELS, channels=4,
+                    in_index=(0, 1, 2, 3, 4), num_classes=11)
+    head_cfg.update(kwargs)
+    return encoder.eval(), MODELS.build(head_cfg).eval()
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match='multiple_select'):
+        build(input_transform='resize_concat')
+    with pytest.raises(ValueError, match='same length'):
+        build(num_convs=(1, 2))
+
+
+@pytest.mark.parametrize('size', [(45, 60), (360 // 4, 480 // 4), (33, 47)])
+def test_logits_at_input_size(size):
+    encoder, head = build()
+    logits = head(encoder(torch.randn(2, 3, *size)))
+    assert logits.shape == (2, 11, *size)
+
+
+def test_unpools_with_encoder_indices():
+    """The decoder's first input is the deepest features placed at the
+    encoder's argmax positions (zeros elsewhere), and the logits depend on
+    the indices: interpolation would do neither."""
+    encoder, head = build()
+    feats = encoder(torch.randn(1, 3, 64, 72))
+    logits = head(feats)
+    flipped = list(feats)
+    flipped[0] = feats[0]._replace(indices=3 - feats[0].indices)
+    assert not torch.allclose(logits, head(tuple(flipped)))
+    stage = head.decoder[0]
+    seen = []
+    handle = stage.register_forward_pre_hook(
+        lambda m, args: seen.append(args[0]))
+    head(feats)
+    handle.remove()
+    deep = feats[-1]
+    unpooled = seen[0]
+    assert unpooled.shape[-2:] == deep.size
+    nonzero = unpooled != 0
+    assert int(nonzero.sum()) == int((deep.feat != 0).sum())
+    # every non-zero sits at the window position named by the code
+    n, c, h, w = deep.feat.shape
+    windows = unpooled[..., :2 * h, :2 * w].reshape(n, c, h, 2, w, 2)
+    windows = windows.permute(0, 1, 2, 4, 3, 5).reshape(n, c, h, w, 4)
+    picked = windows.gather(-1, deep.indices.long().unsqueeze(-1))[..., 0]
+    assert torch.equal(picked, deep.feat)
