@@ -18,7 +18,7 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs')
 ]
-model = dict(data_preprocessor=dict(size=None))
+model = dict(data_preprocessor=dict(size=(180, 240)))
 train_dataloader = dict(batch_size=8, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader
@@ -35,5 +35,5 @@ test_cfg = dict(type='TestLoop', fp16=True)
 custom_hooks = [dict(type='ChannelsLastHook')]
 default_hooks = dict(
     logger=dict(interval=50),
-    checkpoint=dict(interval=500, max_keep_ckpts=2, save_best='mIoU'))
+    checkpoint=dict(interval=250, max_keep_ckpts=2, save_best='mIoU'))
 randomness = dict(seed=0)

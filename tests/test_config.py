@@ -5,12 +5,14 @@ from mmengine.config import Config
 from mmseg.registry import DATASETS, MODELS
 from tests.conftest import REPO_ROOT
 
-CONFIGS = sorted((REPO_ROOT / 'configs').glob('*.py'))
+CONFIGS = sorted(p for p in (REPO_ROOT / 'configs').rglob('*.py')
+                 if '_base_' not in p.parts)
 
 
 def test_configs_found():
     names = {p.name for p in CONFIGS}
-    assert {'segnet_camvid.py', 'segnet_cityscapes.py'} <= names
+    assert {'segnet_camvid.py', 'segnet_cityscapes.py',
+            'segnet_camvid_cpu.py'} <= names
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.name)
@@ -43,3 +45,18 @@ def test_cityscapes_recipe():
     assert cfg.model.backbone.norm_cfg.type == 'SyncBN'
     assert cfg.crop_size == (512, 1024)
     assert cfg.train_dataloader.dataset.type == 'CityscapesDataset'
+
+
+def test_cpu_recipe_within_yardstick_budget():
+    """At most 3000 x 8 x 180 x 240 training pixels, bf16 + channels-last."""
+    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid_cpu.py')
+    crop = next(t['crop_size'] for t in cfg.train_dataloader.dataset.pipeline
+                if t['type'] == 'RandomCrop')
+    pixels = cfg.train_cfg.max_iters * cfg.train_dataloader.batch_size * \
+        crop[0] * crop[1]
+    assert pixels <= 3000 * 8 * 180 * 240
+    assert cfg.optim_wrapper.type == 'CPUAmpOptimWrapper'
+    assert dict(type='ChannelsLastHook') in cfg.custom_hooks
+    model = MODELS.build(cfg.model)
+    params = sum(p.numel() for p in model.parameters())
+    assert abs(params - 29.45e6) / 29.45e6 < 0.005

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO_ROOT
 
 SPLITS = ('train', 'val', 'test')
@@ -46,25 +48,29 @@ def scalars(work_dir: Path):
     return [json.loads(line) for line in logs[-1].read_text().splitlines()]
 
 
-def train_and_test(tmp_path, root, extra=(), iters=2, val_split='val',
-                   test_split='test'):
+def train_and_test(tmp_path, root, config='configs/segnet_camvid.py',
+                   extra=(), iters=2, val_split='val', test_split='test'):
     work_dir = tmp_path / 'work'
     opts = data_options(root, val_split=val_split, test_split=test_split)
-    run_tool('tools/train.py', 'configs/segnet_camvid.py', '--work-dir',
+    run_tool('tools/train.py', config, '--work-dir',
              work_dir, *extra, '--cfg-options', *opts, *short_schedule(iters))
     ckpt = work_dir / f'iter_{iters}.pth'
     assert ckpt.is_file()
     train_log = scalars(work_dir)
     assert any('loss' in r for r in train_log)
     assert any('mIoU' in r for r in train_log)
-    out = run_tool('tools/test.py', 'configs/segnet_camvid.py', ckpt,
+    out = run_tool('tools/test.py', config, ckpt,
                    '--work-dir', tmp_path / 'test', '--cfg-options', *opts)
     assert 'mIoU' in out and 'aAcc' in out and 'mAcc' in out
     return out
 
 
-def test_train_then_test_on_fixture(tmp_path, camvid_root):
-    out = train_and_test(tmp_path, camvid_root)
+@pytest.mark.parametrize('config', [
+    'configs/segnet_camvid.py', 'configs/segnet_camvid_cpu.py',
+    'configs/segnet_camvid_cpu_yardstick.py'
+])
+def test_train_then_test_on_fixture(tmp_path, camvid_root, config):
+    out = train_and_test(tmp_path, camvid_root, config)
     assert 'Sky' in out and 'Bicyclist' in out  # per-class table
 
 
