@@ -4,7 +4,7 @@
 # the published weights (class order of CamVidDataset).
 _base_ = [
     '_base_/models/segnet.py', '_base_/datasets/camvid.py',
-    'mmseg::_base_/default_runtime.py', 'mmseg::_base_/schedules/schedule_40k.py'
+    '_base_/default_runtime.py', 'mmseg::_base_/schedules/schedule_40k.py'
 ]
 crop_size = (360, 480)
 class_weight = [

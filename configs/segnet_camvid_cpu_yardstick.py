@@ -32,7 +32,10 @@ param_scheduler = [
 train_cfg = dict(max_iters=max_iters, val_interval=500)
 val_cfg = dict(type='ValLoop', fp16=True)
 test_cfg = dict(type='TestLoop', fp16=True)
-custom_hooks = [dict(type='ChannelsLastHook')]
+custom_hooks = [
+    dict(type='NonFiniteLossHook'),
+    dict(type='ChannelsLastHook')
+]
 default_hooks = dict(
     logger=dict(interval=50),
     checkpoint=dict(interval=250, max_keep_ckpts=2, save_best='mIoU'))

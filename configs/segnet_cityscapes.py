@@ -2,7 +2,7 @@
 # training (reverted to BN automatically on a single device), 80k iterations.
 _base_ = [
     '_base_/models/segnet.py', 'mmseg::_base_/datasets/cityscapes.py',
-    'mmseg::_base_/default_runtime.py', 'mmseg::_base_/schedules/schedule_80k.py'
+    '_base_/default_runtime.py', 'mmseg::_base_/schedules/schedule_80k.py'
 ]
 crop_size = (512, 1024)
 norm_cfg = dict(type='SyncBN', requires_grad=True)

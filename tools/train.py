@@ -8,6 +8,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from segnet_mm.engine import enable_amp
+from segnet_mm.utils import check_config
 
 
 def parse_args():
@@ -55,6 +56,7 @@ def main():
                                 osp.splitext(osp.basename(args.config))[0])
     if args.amp:
         enable_amp(cfg)
+    check_config(cfg)
     if args.resume == 'auto':
         cfg.resume = True
         cfg.load_from = None

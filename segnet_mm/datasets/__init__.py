@@ -1,3 +1,4 @@
 from .camvid import CamVidDataset
+from .checks import DatasetCheckError
 
-__all__ = ['CamVidDataset']
+__all__ = ['CamVidDataset', 'DatasetCheckError']

@@ -1,7 +1,8 @@
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS
+from .checks import check_image_dir, check_not_empty, check_pairs
 
 
 @DATASETS.register_module()
@@ -32,7 +33,9 @@ class CamVidDataset(BaseSegDataset):
     def __init__(self,
                  img_suffix: str = '.png',
                  seg_map_suffix: str = '.png',
+                 check_files: bool = True,
                  **kwargs) -> None:
+        self.check_files = check_files
         super().__init__(
             img_suffix=img_suffix, seg_map_suffix=seg_map_suffix, **kwargs)
 
@@ -46,3 +49,13 @@ class CamVidDataset(BaseSegDataset):
             for i in range(len(cls.METAINFO['classes']))
         }
         return {**label_map, cls.VOID_LABEL: 255}
+
+    def load_data_list(self) -> List[dict]:
+        """mmseg's directory listing, then the start-up data checks."""
+        img_dir = self.data_prefix['img_path']
+        check_image_dir(img_dir)
+        data_list = super().load_data_list()
+        check_not_empty(data_list, img_dir, self.img_suffix)
+        if self.check_files:
+            check_pairs(data_list, range(self.VOID_LABEL + 1))
+        return data_list

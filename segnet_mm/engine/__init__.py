@@ -1,9 +1,10 @@
 from .amp import enable_amp
 from .checkpoint import SAFE_GLOBALS, load_local_weights_only
-from .hooks import ChannelsLastHook
+from .hooks import ChannelsLastHook, NonFiniteLossError, NonFiniteLossHook
 from .optimizers import CPUAmpOptimWrapper
 
 __all__ = [
     'enable_amp', 'SAFE_GLOBALS', 'load_local_weights_only',
-    'ChannelsLastHook', 'CPUAmpOptimWrapper'
+    'ChannelsLastHook', 'NonFiniteLossHook', 'NonFiniteLossError',
+    'CPUAmpOptimWrapper'
 ]

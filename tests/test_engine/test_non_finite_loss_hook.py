@@ -1,0 +1,26 @@
+from types import SimpleNamespace
+
+import pytest
+import torch
+from mmengine.logging import MessageHub
+
+from segnet_mm.engine import NonFiniteLossError, NonFiniteLossHook
+
+
+def runner(iteration=6, last_ckpt='work/iter_5.pth'):
+    hub = MessageHub.get_instance('test_non_finite_loss_hook')
+    hub.update_info('last_ckpt', last_ckpt)
+    return SimpleNamespace(iter=iteration, message_hub=hub)
+
+
+def test_finite_loss_passes():
+    NonFiniteLossHook().after_train_iter(
+        runner(), 0, outputs=dict(loss=torch.tensor(1.5)))
+
+
+@pytest.mark.parametrize('value', [float('nan'), float('inf')])
+def test_non_finite_loss_names_iteration_and_checkpoint(value):
+    with pytest.raises(NonFiniteLossError,
+                       match=r'at iteration 7.*work/iter_5.pth'):
+        NonFiniteLossHook().after_train_iter(
+            runner(), 0, outputs=dict(loss=torch.tensor(value)))

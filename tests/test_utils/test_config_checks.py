@@ -1,0 +1,71 @@
+import cv2
+import numpy as np
+import pytest
+from mmengine.config import Config
+
+from segnet_mm.utils import ConfigCheckError, check_config
+from tests.conftest import REPO_ROOT
+
+
+def camvid_cfg(root=None, name='segnet_camvid.py'):
+    cfg = Config.fromfile(REPO_ROOT / 'configs' / name)
+    if root is not None:
+        cfg.train_dataloader.dataset.data_root = str(root)
+    return cfg
+
+
+def test_shipped_configs_pass(camvid_root):
+    for name in ('segnet_camvid.py', 'segnet_camvid_cpu.py'):
+        check_config(camvid_cfg(camvid_root, name))
+
+
+def test_num_classes_mismatch():
+    cfg = camvid_cfg()
+    cfg.model.decode_head.num_classes = 12
+    with pytest.raises(ConfigCheckError,
+                       match=r'model.decode_head.num_classes is 12 .* 11'):
+        check_config(cfg)
+
+
+def test_num_classes_follows_metainfo_override():
+    cfg = camvid_cfg()
+    cfg.train_dataloader.dataset.metainfo = dict(classes=('Sky', 'Road'))
+    with pytest.raises(ConfigCheckError, match='has 2 classes'):
+        check_config(cfg)
+
+
+def test_class_weight_length():
+    cfg = camvid_cfg()
+    cfg.model.decode_head.loss_decode.class_weight = [1.0] * 10
+    with pytest.raises(ConfigCheckError,
+                       match=r'loss_decode\[0\].class_weight has 10 weights'):
+        check_config(cfg)
+
+
+def test_crop_larger_than_images_without_padding(tmp_path):
+    (tmp_path / 'train').mkdir()
+    cv2.imwrite(str(tmp_path / 'train' / 'a.png'),
+                np.zeros((100, 120, 3), np.uint8))
+    cfg = camvid_cfg(tmp_path, 'segnet_camvid_cpu.py')
+    cfg.model.data_preprocessor.size = None
+    pipeline = cfg.train_dataloader.dataset.pipeline
+    resize = next(t for t in pipeline if t['type'] == 'RandomResize')
+    pipeline.remove(resize)
+    with pytest.raises(ConfigCheckError,
+                       match=r'crop_size \(180, 240\) is larger .*\(100, 120\)'):
+        check_config(cfg)
+    cfg.model.data_preprocessor.size = (180, 240)  # padding makes it fine
+    check_config(cfg)
+
+
+def test_train_cli_rejects_bad_config(tmp_path):
+    import subprocess
+    import sys
+    proc = subprocess.run([
+        sys.executable, 'tools/train.py', 'configs/segnet_camvid.py',
+        '--work-dir', str(tmp_path), '--cfg-options',
+        'model.decode_head.num_classes=5'
+    ], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert 'ConfigCheckError: model.decode_head.num_classes is 5' in \
+        proc.stderr
