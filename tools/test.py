@@ -7,7 +7,7 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from segnet_mm.engine import enable_amp
+from segnet_mm.engine import enable_amp, setup_cpu_distributed
 
 
 def parse_args():
@@ -86,6 +86,7 @@ def main():
     if args.out is not None:
         cfg.test_evaluator['output_dir'] = args.out
         cfg.test_evaluator['keep_results'] = True
+    setup_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     runner.test()
 

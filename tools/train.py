@@ -7,7 +7,7 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from segnet_mm.engine import enable_amp
+from segnet_mm.engine import enable_amp, setup_cpu_distributed
 from segnet_mm.utils import check_config
 
 
@@ -63,6 +63,7 @@ def main():
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume
+    setup_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     runner.train()
 

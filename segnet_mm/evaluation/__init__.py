@@ -1,0 +1,3 @@
+from .metrics import BFScoreMetric
+
+__all__ = ['BFScoreMetric']

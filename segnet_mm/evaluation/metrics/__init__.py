@@ -1,0 +1,3 @@
+from .bf_score import BFScoreMetric
+
+__all__ = ['BFScoreMetric']

@@ -1,0 +1,184 @@
+"""Single-image inference and painting on top of mmseg's ``init_model`` /
+``inference_model`` and ``SegLocalVisualizer``.
+
+mmseg's ``init_model`` guesses classes and palette from ``num_classes``
+when a checkpoint has no ``dataset_meta`` (CamVid's 11 classes match no
+mmseg dataset, so it falls back to Cityscapes' 19 colours).
+:func:`init_segmentor` takes them from the checkpoint or, failing that,
+from the dataset class named in the config, and raises when neither has
+them.
+"""
+import os.path as osp
+from pathlib import Path
+from typing import List, Optional, Sequence, Tuple, Union
+
+import mmcv
+import numpy as np
+from mmengine.config import Config
+from mmengine.runner import load_checkpoint
+from mmengine.utils import mkdir_or_exist, track_iter_progress
+
+from mmseg.apis import inference_model, init_model
+from mmseg.models import BaseSegmentor
+from mmseg.registry import DATASETS
+from mmseg.structures import SegDataSample
+from mmseg.visualization import SegLocalVisualizer
+from ..utils.config_checks import IMAGE_SUFFIXES
+
+PathLike = Union[str, Path]
+
+
+def dataset_meta_from_config(cfg: Config) -> dict:
+    """Classes and palette of the config's test dataset class.
+
+    Raises:
+        ValueError: naming the dataset type if its ``METAINFO`` lacks
+            ``classes`` or ``palette``.
+    """
+    dataset_type = cfg.test_dataloader.dataset.type
+    meta = getattr(DATASETS.get(dataset_type), 'METAINFO', None) or {}
+    if 'classes' not in meta or 'palette' not in meta:
+        raise ValueError(
+            f'test_dataloader.dataset.type={dataset_type!r} declares no '
+            'classes and palette in METAINFO, and the checkpoint has no '
+            'meta.dataset_meta: nothing to colour the classes with')
+    return dict(classes=tuple(meta['classes']), palette=list(meta['palette']))
+
+
+def init_segmentor(config: Union[PathLike, Config],
+                   checkpoint: PathLike,
+                   device: str = 'cpu',
+                   cfg_options: Optional[dict] = None) -> BaseSegmentor:
+    """Build a segmentor in eval mode with its weights, classes and palette.
+
+    Args:
+        config (str | Path | Config): Config file or object.
+        checkpoint (str | Path): Checkpoint file.
+        device (str): Device to put the model on. Default: 'cpu'.
+        cfg_options (dict, optional): Overrides merged into the config.
+            Default: None.
+
+    Returns:
+        BaseSegmentor: The model, with ``cfg`` and ``dataset_meta`` set
+        (``meta.dataset_meta`` of the checkpoint, else the config's test
+        dataset ``METAINFO``).
+    """
+    model = init_model(
+        str(config) if isinstance(config, Path) else config,
+        None,
+        device=device,
+        cfg_options=cfg_options)
+    ckpt = load_checkpoint(model, str(checkpoint), map_location='cpu')
+    meta = ckpt.get('meta', {}).get('dataset_meta')
+    model.dataset_meta = (
+        dict(classes=tuple(meta['classes']), palette=list(meta['palette']))
+        if meta else dataset_meta_from_config(model.cfg))
+    return model
+
+
+def find_images(path: PathLike) -> List[str]:
+    """One image file, or the images directly inside a directory, sorted.
+
+    Raises:
+        FileNotFoundError: naming ``path`` if it does not exist or holds no
+            file ending in one of ``IMAGE_SUFFIXES``.
+    """
+    path = Path(path)
+    if path.is_file():
+        return [str(path)]
+    if not path.is_dir():
+        raise FileNotFoundError(f'no such image or directory: {path}')
+    images = sorted(
+        str(p) for p in path.iterdir()
+        if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    if not images:
+        raise FileNotFoundError(
+            f'no images ({", ".join(IMAGE_SUFFIXES)}) in {path}')
+    return images
+
+
+def colorize(label: np.ndarray,
+             palette: Sequence[Sequence[int]]) -> np.ndarray:
+    """Paint a label map (H, W) with ``palette``; returns RGB (H, W, 3) uint8.
+
+    Raises:
+        ValueError: if a label has no palette entry.
+    """
+    colors = np.asarray(palette, dtype=np.uint8)
+    if label.size and label.max() >= len(colors):
+        raise ValueError(f'label {label.max()} has no colour in a palette of '
+                         f'{len(colors)} entries')
+    return colors[label]
+
+
+def save_prediction(image_path: str,
+                    result: SegDataSample,
+                    visualizer: SegLocalVisualizer,
+                    out_dir: PathLike,
+                    with_labels: bool = False) -> Tuple[str, str]:
+    """Write ``<stem>_mask.png`` (colour-coded prediction) and
+    ``<stem>_overlay.png`` (prediction over the image) to ``out_dir``.
+
+    Args:
+        image_path (str): The image the prediction is for.
+        result (SegDataSample): ``inference_model``'s output for it.
+        visualizer (SegLocalVisualizer): Painter holding the dataset meta and
+            opacity (``alpha``).
+        out_dir (str | Path): Output directory (must exist).
+        with_labels (bool): Write class names on the overlay. Default: False.
+
+    Returns:
+        tuple[str, str]: Paths of the mask and the overlay.
+    """
+    stem = osp.splitext(osp.basename(image_path))[0]
+    mask_file = osp.join(str(out_dir), f'{stem}_mask.png')
+    overlay_file = osp.join(str(out_dir), f'{stem}_overlay.png')
+    label = result.pred_sem_seg.data[0].cpu().numpy()
+    mask = colorize(label, visualizer.dataset_meta['palette'])
+    mmcv.imwrite(mmcv.rgb2bgr(mask), mask_file)
+    visualizer.add_datasample(
+        stem,
+        mmcv.imread(image_path, channel_order='rgb'),
+        result,
+        draw_gt=False,
+        draw_pred=True,
+        with_labels=with_labels,
+        out_file=overlay_file)
+    return mask_file, overlay_file
+
+
+def segment_images(model: BaseSegmentor,
+                   images: Sequence[str],
+                   out_dir: PathLike,
+                   opacity: float = 0.5,
+                   with_labels: bool = False) -> List[Tuple[str, str]]:
+    """Run ``inference_model`` on each image and save mask + overlay.
+
+    Shows a progress bar when there is more than one image.
+
+    Args:
+        model (BaseSegmentor): From :func:`init_segmentor`.
+        images (Sequence[str]): Image files.
+        out_dir (str | Path): Output directory, created if missing.
+        opacity (float): Overlay opacity in (0, 1]. Default: 0.5.
+        with_labels (bool): Write class names on the overlays.
+            Default: False.
+
+    Returns:
+        list[tuple[str, str]]: (mask, overlay) paths per image.
+    """
+    if not 0 < opacity <= 1:
+        raise ValueError(f'opacity must be in (0, 1], got {opacity}')
+    mkdir_or_exist(str(out_dir))
+    visualizer = SegLocalVisualizer(name='segnet_demo', alpha=opacity)
+    # By keyword: mmseg 1.2.2's __init__ passes classes and palette to
+    # set_dataset_meta positionally in swapped order.
+    visualizer.set_dataset_meta(
+        classes=model.dataset_meta['classes'],
+        palette=model.dataset_meta['palette'])
+    images = list(images)
+    progress = track_iter_progress(images) if len(images) > 1 else images
+    return [
+        save_prediction(image, inference_model(model, image), visualizer,
+                        out_dir, with_labels) for image in progress
+    ]

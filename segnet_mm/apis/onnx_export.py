@@ -1,0 +1,178 @@
+"""Export a segmentor to ONNX and check onnxruntime against PyTorch.
+
+The graph maps a preprocessed batch (N, 3, H, W) -- what the model's
+``data_preprocessor`` makes of a BGR image: RGB for our configs
+(``bgr_to_rgb``), minus mean, over std -- to logits (N, num_classes, H, W),
+for one fixed (H, W). SegNet's unpooling exports
+as it is: the encoder's uint8 window codes (``compact_indices=True``) become
+``Equal`` + ``Where`` nodes and odd sizes a ``Pad``, all ops onnxruntime's
+CPU provider runs; no ``MaxUnpool`` node is needed. The int64 path
+(``compact_indices=False``, ``F.max_unpool2d``) does not trace in torch 2.13;
+the weights are the same for both, so export with the default.
+
+Uses PyTorch's TorchScript-based exporter (``dynamo=False``): the
+torch.export-based default needs ``onnxscript``.
+"""
+import os.path as osp
+from typing import NamedTuple, Optional, Sequence, Tuple
+
+import mmcv
+import numpy as np
+import torch
+import torch.nn as nn
+from torch import Tensor
+
+from mmseg.models import BaseSegmentor
+
+MIN_OPSET = 13
+
+
+class OnnxCheck(NamedTuple):
+    """onnxruntime against PyTorch on one input.
+
+    Attributes:
+        agreement (float): Fraction of pixels with the same argmax class.
+        max_abs_diff (float): Largest absolute logit difference.
+        max_abs_logit (float): Largest absolute PyTorch logit, the scale
+            ``max_abs_diff`` is to be read against.
+        shape (tuple[int, int]): (H, W) of the input.
+    """
+    agreement: float
+    max_abs_diff: float
+    max_abs_logit: float
+    shape: Tuple[int, int]
+
+
+class _LogitsModel(nn.Module):
+    """``segmentor(inputs, mode='tensor')`` as a one-argument module."""
+
+    def __init__(self, segmentor: BaseSegmentor):
+        super().__init__()
+        self.segmentor = segmentor
+
+    def forward(self, inputs: Tensor) -> Tensor:
+        """Preprocessed (N, 3, H, W) -> logits (N, K, H, W)."""
+        return self.segmentor(inputs, mode='tensor')
+
+
+def _rounded(values: Tensor) -> str:
+    """``values`` as a flat list, 4 decimals, for ONNX metadata."""
+    return str([round(v, 4) for v in values.flatten().tolist()])
+
+
+def _require_onnx():
+    """Import onnx and onnxruntime, or say how to get them."""
+    try:
+        import onnx
+        import onnxruntime
+    except ImportError as err:
+        raise ImportError(f'ONNX export needs onnx and onnxruntime '
+                          f'(pip install onnx onnxruntime): {err}') from err
+    return onnx, onnxruntime
+
+
+def export_onnx(model: BaseSegmentor,
+                out_file: str,
+                shape: Sequence[int],
+                opset: int = 17) -> str:
+    """Trace ``model`` on a (1, 3, H, W) input and write an ONNX file.
+
+    The model is put in eval mode (and stays there). The file's metadata
+    records the preprocessing the input needs (``mean``, ``std``,
+    ``input``) and the ``classes``.
+
+    Args:
+        model (BaseSegmentor): The segmentor, on the CPU.
+        out_file (str): Output ``.onnx`` path.
+        shape (Sequence[int]): (H, W) the graph is traced for.
+        opset (int): ONNX opset, >= 13. Default: 17.
+
+    Returns:
+        str: ``out_file``.
+    """
+    onnx, _ = _require_onnx()
+    if opset < MIN_OPSET:
+        raise ValueError(f'opset must be >= {MIN_OPSET}, got {opset}')
+    if len(shape) != 2 or min(shape) < 1:
+        raise ValueError(f'shape must be (H, W), got {tuple(shape)}')
+    if getattr(model.backbone, 'compact_indices', True) is False:
+        raise ValueError(
+            'model.backbone.compact_indices=False unpools with '
+            'F.max_unpool2d, which does not export; export with '
+            'compact_indices=True (same weights)')
+    # eval() before export: the exporter hands the module back in the mode
+    # it found it in, and a fresh wrapper is in training mode.
+    wrapper = _LogitsModel(model).eval()
+    dummy = torch.zeros(1, 3, *shape)
+    torch.onnx.export(
+        wrapper, (dummy, ),
+        out_file,
+        dynamo=False,
+        opset_version=opset,
+        input_names=['input'],
+        output_names=['logits'],
+        do_constant_folding=True)
+    preprocessor = model.data_preprocessor
+    dataset_meta = getattr(model, 'dataset_meta', None) or {}
+    channels = 'RGB' if preprocessor.channel_conversion else 'BGR'
+    meta = dict(
+        input=f'(1, 3, H, W) float32, {channels}, (pixel - mean) / std',
+        mean=_rounded(preprocessor.mean),
+        std=_rounded(preprocessor.std),
+        classes=str(list(dataset_meta.get('classes', ()))))
+    proto = onnx.load(out_file)
+    onnx.helper.set_model_props(proto, meta)
+    onnx.save(proto, out_file)
+    return out_file
+
+
+def prepare_input(model: BaseSegmentor,
+                  shape: Sequence[int],
+                  image: Optional[str] = None,
+                  seed: int = 0) -> Tensor:
+    """One (1, 3, H, W) input through the model's data preprocessor.
+
+    Args:
+        model (BaseSegmentor): Supplies ``data_preprocessor``.
+        shape (Sequence[int]): (H, W); the image is resized to it.
+        image (str, optional): Image file; None draws uniform random pixels.
+            Default: None.
+        seed (int): Seed of the random image. Default: 0.
+    """
+    h, w = shape
+    if image is None:
+        pixels = np.random.default_rng(seed).integers(
+            0, 256, (h, w, 3), dtype=np.uint8)
+    else:
+        if not osp.isfile(image):
+            raise FileNotFoundError(f'image {image} can not be found')
+        pixels = mmcv.imresize(mmcv.imread(image), (w, h))
+    chw = torch.from_numpy(np.ascontiguousarray(pixels.transpose(2, 0, 1)))
+    with torch.no_grad():
+        return model.data_preprocessor(dict(inputs=[chw]), False)['inputs']
+
+
+def check_onnx(model: BaseSegmentor, onnx_file: str,
+               inputs: Tensor) -> OnnxCheck:
+    """Run PyTorch and onnxruntime (CPU) on ``inputs`` and compare.
+
+    Args:
+        model (BaseSegmentor): The exported model, on the CPU.
+        onnx_file (str): Its ONNX file.
+        inputs (Tensor): Preprocessed (1, 3, H, W) input, e.g. from
+            :func:`prepare_input`.
+    """
+    _, ort = _require_onnx()
+    session = ort.InferenceSession(
+        onnx_file, providers=['CPUExecutionProvider'])
+    theirs = session.run(None, {'input': inputs.numpy()})[0]
+    with torch.no_grad():
+        ours = _LogitsModel(model).eval()(inputs).numpy()
+    if theirs.shape != ours.shape:
+        raise RuntimeError(f'{onnx_file} gives logits of shape '
+                           f'{theirs.shape}, PyTorch {ours.shape}')
+    return OnnxCheck(
+        agreement=float((theirs.argmax(1) == ours.argmax(1)).mean()),
+        max_abs_diff=float(np.abs(theirs - ours).max()),
+        max_abs_logit=float(np.abs(ours).max()),
+        shape=tuple(inputs.shape[-2:]))

@@ -1,0 +1,98 @@
+from typing import List
+
+import torch
+from mmengine.structures import PixelData
+from torch import Tensor
+
+from mmseg.models.segmentors import EncoderDecoder
+from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
+from mmseg.utils import OptSampleList, SampleList
+from ..utils.mc_dropout import dropout_layers, mc_dropout_sample
+
+
+def batch_img_metas(inputs: Tensor, data_samples: OptSampleList) -> List[dict]:
+    """The samples' metainfo, or unpadded full-size metas without samples."""
+    if data_samples is not None:
+        return [sample.metainfo for sample in data_samples]
+    shape = inputs.shape[2:]
+    return [
+        dict(ori_shape=shape, img_shape=shape, pad_shape=shape,
+             padding_size=[0, 0, 0, 0]) for _ in range(inputs.shape[0])
+    ]
+
+
+@MODELS.register_module()
+class MCDropoutEncoderDecoder(EncoderDecoder):
+    """``EncoderDecoder`` whose test-time prediction is Monte Carlo dropout,
+    as in `Bayesian SegNet <https://arxiv.org/abs/1511.02680>`_.
+
+    Training is ``EncoderDecoder``'s. At test time, with ``mc_samples`` T
+    >= 2, ``predict`` runs ``inference`` T times with only the dropout
+    layers in training mode (BN keeps its running statistics) and returns,
+    per image, at the original size:
+
+    - ``pred_sem_seg``: argmax of the mean softmax;
+    - ``seg_logits``: log of the mean softmax (so its softmax is the mean);
+    - ``entropy``: predictive entropy of the mean softmax, nats, (1, H, W);
+    - ``variance``: variance of the T softmax samples, averaged over
+      classes, (1, H, W).
+
+    With T in {0, 1} it is ``EncoderDecoder`` (dropout off, weight
+    averaging), so a config switches between the two with one number,
+    e.g. ``--cfg-options model.mc_samples=1``.
+
+    Args:
+        mc_samples (int): T, dropout samples per image. Default: 16.
+        **kwargs: ``EncoderDecoder``'s arguments (``backbone``,
+            ``decode_head``, ``test_cfg`` ...).
+    """
+
+    def __init__(self, mc_samples: int = 16, **kwargs) -> None:
+        if isinstance(mc_samples, bool) or not isinstance(mc_samples, int) \
+                or mc_samples < 0:
+            raise ValueError('mc_samples must be an int >= 0, got '
+                             f'{mc_samples!r}')
+        super().__init__(**kwargs)
+        if mc_samples > 1 and not dropout_layers(self):
+            raise ValueError(
+                f'mc_samples={mc_samples} needs dropout layers, but the '
+                'model has none: set dropout_stages in the backbone and/or '
+                'decode_head, or mc_samples=1')
+        self.mc_samples = mc_samples
+
+    def predict(self,
+                inputs: Tensor,
+                data_samples: OptSampleList = None) -> SampleList:
+        """Predict with MC dropout, or deterministically if T <= 1.
+
+        Args:
+            inputs (Tensor): Images, (N, C, H, W).
+            data_samples (list[SegDataSample], optional): Their samples with
+                ``metainfo``. Default: None.
+
+        Returns:
+            list[SegDataSample]: ``pred_sem_seg`` and ``seg_logits``, plus
+            ``entropy`` and ``variance`` when T >= 2.
+        """
+        if self.mc_samples <= 1:
+            return super().predict(inputs, data_samples)
+        metas = batch_img_metas(inputs, data_samples)
+        mc = mc_dropout_sample(self, lambda: self.inference(inputs, metas),
+                               self.mc_samples)
+        tiny = torch.finfo(mc.probs.dtype).tiny
+        results = self.postprocess_result(
+            mc.probs.clamp_min(tiny).log(), data_samples)
+        # Undo padding and flip, resize to ori_shape: mmseg's own
+        # post-processing, applied to the two uncertainty maps as channels.
+        maps = self.postprocess_result(
+            torch.stack([mc.entropy, mc.variance], dim=1),
+            None if data_samples is None else
+            [SegDataSample(metainfo=meta) for meta in metas])
+        for result, restored in zip(results, maps):
+            entropy, variance = restored.seg_logits.data.split(1)
+            result.set_data(
+                dict(
+                    entropy=PixelData(data=entropy),
+                    variance=PixelData(data=variance)))
+        return results

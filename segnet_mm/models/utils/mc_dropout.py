@@ -1,0 +1,86 @@
+"""Monte Carlo dropout sampling (Gal & Ghahramani 2016), the inference of
+`Bayesian SegNet <https://arxiv.org/abs/1511.02680>`_ (Kendall et al.)."""
+from contextlib import contextmanager
+from typing import Callable, Iterator, List, NamedTuple
+
+import torch
+import torch.nn as nn
+from torch import Tensor
+from torch.nn.modules.dropout import _DropoutNd
+
+
+class MCDropoutResult(NamedTuple):
+    """Statistics of T softmax samples.
+
+    Attributes:
+        probs (Tensor): Mean softmax probabilities, (N, K, H, W).
+        pred (Tensor): Their argmax, int64 (N, H, W).
+        entropy (Tensor): Predictive entropy of ``probs`` in nats,
+            ``-sum_k p_k log p_k``, in [0, log K], (N, H, W).
+        variance (Tensor): Variance of the T softmax samples (population,
+            1/T) per class, averaged over the K classes, (N, H, W).
+    """
+    probs: Tensor
+    pred: Tensor
+    entropy: Tensor
+    variance: Tensor
+
+
+def dropout_layers(model: nn.Module) -> List[nn.Module]:
+    """The model's dropout layers (every ``nn.Dropout*`` kind)."""
+    return [m for m in model.modules() if isinstance(m, _DropoutNd)]
+
+
+@contextmanager
+def dropout_sampling(model: nn.Module) -> Iterator[List[nn.Module]]:
+    """Switch only the model's dropout layers to training mode.
+
+    Norm layers and everything else keep their mode (eval at test time, so
+    BN uses its running statistics and does not update them). The dropout
+    layers' modes are restored on exit.
+
+    Raises:
+        ValueError: if the model has no dropout layer.
+    """
+    layers = dropout_layers(model)
+    if not layers:
+        raise ValueError(f'{type(model).__name__} has no dropout layer to '
+                         'sample: MC dropout needs e.g. dropout_stages in '
+                         'the backbone or decode head')
+    modes = [m.training for m in layers]
+    try:
+        for m in layers:
+            m.train()
+        yield layers
+    finally:
+        for m, mode in zip(layers, modes):
+            m.train(mode)
+
+
+def mc_dropout_sample(model: nn.Module, forward: Callable[[], Tensor],
+                      num_samples: int) -> MCDropoutResult:
+    """Run ``forward`` ``num_samples`` times with dropout on, without grad.
+
+    Args:
+        model (nn.Module): Whose dropout layers are sampled.
+        forward (Callable[[], Tensor]): Returns logits (N, K, H, W).
+        num_samples (int): T >= 1.
+
+    Returns:
+        MCDropoutResult: Mean softmax, its argmax, predictive entropy and
+        class-averaged sample variance; memory is independent of T.
+    """
+    if num_samples < 1:
+        raise ValueError(f'num_samples must be >= 1, got {num_samples}')
+    total = squares = None
+    with torch.no_grad(), dropout_sampling(model):
+        for _ in range(num_samples):
+            probs = forward().float().softmax(dim=1)
+            total = probs if total is None else total + probs
+            squares = probs.square() if squares is None else \
+                squares + probs.square()
+    mean = total / num_samples
+    variance = (squares / num_samples - mean.square()).clamp_min(0)
+    entropy = -torch.special.xlogy(mean, mean).sum(dim=1)
+    return MCDropoutResult(mean, mean.argmax(dim=1), entropy,
+                           variance.mean(dim=1))

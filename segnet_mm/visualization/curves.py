@@ -1,0 +1,145 @@
+"""Training curves from mmengine's ``vis_data/scalars.json`` logs.
+
+mmengine's ``LocalVisBackend`` writes one JSON object per line: training
+lines carry the logged losses, ``lr``, ``time`` ... with ``iter`` and
+``step``; validation lines carry the metrics (``mIoU`` ...) and ``time``
+with ``step`` (the training iteration) but no ``iter``.
+"""
+import json
+from pathlib import Path
+from typing import Dict, List, NamedTuple, Sequence, Tuple, Union
+
+from matplotlib.figure import Figure
+
+PathLike = Union[str, Path]
+Series = Tuple[List[int], List[float]]
+STEP_KEYS = ('step', 'iter', 'epoch')
+
+
+class Scalars(NamedTuple):
+    """The curves of one log file.
+
+    Attributes:
+        train (dict[str, tuple[list[int], list[float]]]): Key -> (steps,
+            values) from training lines.
+        val (dict[str, tuple[list[int], list[float]]]): The same from
+            validation lines.
+    """
+    train: Dict[str, Series]
+    val: Dict[str, Series]
+
+    def get(self, key: str) -> Series:
+        """The series of ``key``; ``train/KEY`` or ``val/KEY`` picks the
+        mode when both have it (``time``, ``data_time``).
+
+        Raises:
+            KeyError: naming the key and the keys there are.
+        """
+        mode, _, name = key.rpartition('/')
+        if mode in ('train', 'val'):
+            modes = {mode: getattr(self, mode)}
+        else:
+            modes = dict(train=self.train, val=self.val)
+        found = [(m, series[name]) for m, series in modes.items()
+                 if name in series]
+        if len(found) > 1:
+            raise KeyError(f'{key!r} is logged in training and validation; '
+                           f'ask for train/{key} or val/{key}')
+        if not found:
+            known = sorted([*self.train, *(f'val/{k}' for k in self.val)])
+            raise KeyError(f'{key!r} is not logged; logged keys: {known}')
+        return found[0][1]
+
+
+def load_scalars(path: PathLike) -> Scalars:
+    """Parse one ``scalars.json``.
+
+    Lines with ``iter`` are training lines, the others validation lines;
+    the x value is ``step`` (else ``iter``). Non-numeric values are skipped.
+
+    Raises:
+        FileNotFoundError: if ``path`` does not exist.
+        ValueError: naming file and line, for a line that is not a JSON
+            object or has no ``step``/``iter``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f'scalars file {path} can not be found')
+    scalars = Scalars(train={}, val={})
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise ValueError(f'{path}:{number}: not JSON ({err})') from err
+        if not isinstance(record, dict):
+            raise ValueError(f'{path}:{number}: expected a JSON object')
+        step = record.get('step', record.get('iter'))
+        if not isinstance(step, int):
+            raise ValueError(f'{path}:{number}: no integer step or iter')
+        series = scalars.train if 'iter' in record else scalars.val
+        for key, value in record.items():
+            if key in STEP_KEYS or isinstance(value, bool) or \
+                    not isinstance(value, (int, float)):
+                continue
+            steps, values = series.setdefault(key, ([], []))
+            steps.append(step)
+            values.append(float(value))
+    return scalars
+
+
+def run_label(path: PathLike) -> str:
+    """``WORK_DIR/TIMESTAMP`` for ``WORK_DIR/TIMESTAMP/vis_data/scalars.json``,
+    else the path itself."""
+    path = Path(path)
+    if path.parent.name == 'vis_data':
+        return str(path.parent.parent)
+    return str(path)
+
+
+def plot_curves(paths: Sequence[PathLike], keys: Sequence[str],
+                out_file: PathLike) -> Dict[str, Dict[str, Series]]:
+    """Plot ``keys`` against the iteration, one panel per key and one line
+    per log file, and save the figure (PNG, PDF ... by suffix).
+
+    Args:
+        paths (Sequence[str | Path]): ``scalars.json`` files.
+        keys (Sequence[str]): Logged keys, e.g. ('loss', 'mIoU'); see
+            :meth:`Scalars.get` for ``train/``, ``val/``.
+        out_file (str | Path): Figure file.
+
+    Returns:
+        dict: key -> run label -> (steps, values), what was drawn.
+
+    Raises:
+        KeyError: if a key is in none of the files.
+    """
+    if not paths or not keys:
+        raise ValueError(f'need files and keys, got {len(paths)} files and '
+                         f'keys {list(keys)}')
+    runs = {run_label(p): load_scalars(p) for p in paths}
+    drawn = {}
+    for key in keys:
+        drawn[key] = {}
+        errors = []
+        for label, scalars in runs.items():
+            try:
+                drawn[key][label] = scalars.get(key)
+            except KeyError as err:
+                errors.append(f'{label}: {err.args[0]}')
+        if not drawn[key]:
+            raise KeyError('; '.join(errors))
+    fig = Figure(figsize=(8, 3 * len(keys)), layout='constrained')
+    for ax, key in zip(fig.subplots(len(keys), 1, squeeze=False)[:, 0], keys):
+        for label, (steps, values) in drawn[key].items():
+            ax.plot(steps, values, label=label, marker='.' if len(steps) < 50
+                    else None)
+        ax.set_title(key)
+        ax.set_xlabel('iteration')
+        ax.grid(alpha=0.3)
+        if len(drawn[key]) > 1:
+            ax.legend(fontsize='small')
+    Path(out_file).parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out_file, dpi=100)
+    return drawn

@@ -1,0 +1,74 @@
+"""ONNX export of the index-unpooling SegNet, checked with onnxruntime."""
+import mmcv
+import numpy as np
+import pytest
+import torch
+
+from segnet_mm.apis import (check_onnx, export_onnx, init_segmentor,
+                            prepare_input)
+from tests.test_tools.test_resume import SMALL_MODEL
+from tests.utils import CONFIG, cfg_options, save_small_checkpoint
+
+onnx = pytest.importorskip('onnx')
+pytest.importorskip('onnxruntime')
+
+
+@pytest.fixture
+def model(tmp_path):
+    ckpt = save_small_checkpoint(tmp_path / 'small.pth')
+    return init_segmentor(CONFIG, ckpt, 'cpu', cfg_options(SMALL_MODEL))
+
+
+def test_export_matches_pytorch_on_odd_stage_sizes(tmp_path, model):
+    """72x96 pools to 9x12 then 4x6: the 9-row stage unpools with a Pad."""
+    out = export_onnx(model, str(tmp_path / 'm.onnx'), (72, 96), opset=13)
+    assert not model.training
+    proto = onnx.load(out)
+    onnx.checker.check_model(proto)
+    assert proto.opset_import[0].version == 13
+    ops = {node.op_type for node in proto.graph.node}
+    assert {'Equal', 'Where', 'Pad'} <= ops and 'MaxUnpool' not in ops
+    props = {p.key: p.value for p in proto.metadata_props}
+    assert props['mean'] == '[123.675, 116.28, 103.53]'
+    assert props['input'].startswith('(1, 3, H, W) float32, RGB')
+    assert 'Bicyclist' in props['classes']
+
+    check = check_onnx(model, out, prepare_input(model, (72, 96)))
+    assert check.shape == (72, 96)
+    assert check.agreement >= 0.999
+    assert check.max_abs_diff <= 1e-5 * max(1.0, check.max_abs_logit)
+
+
+def test_export_on_real_camvid_frame(tmp_path, model, shared_camvid):
+    image = sorted((shared_camvid / 'val').glob('*.png'))[0]
+    out = export_onnx(model, str(tmp_path / 'm.onnx'), (360, 480))
+    check = check_onnx(model, out, prepare_input(model, (360, 480),
+                                                 str(image)))
+    assert check.shape == (360, 480)
+    assert check.agreement >= 0.999
+
+
+def test_prepare_input(tmp_path, model, camvid_root):
+    image = camvid_root / 'val' / 'val_000.png'
+    inputs = prepare_input(model, (64, 96), str(image))
+    assert inputs.shape == (1, 3, 64, 96)
+    bgr = mmcv.imresize(mmcv.imread(str(image)), (96, 64)).astype(np.float32)
+    mean = np.array([123.675, 116.28, 103.53], np.float32)
+    std = np.array([58.395, 57.12, 57.375], np.float32)
+    expected = (bgr[..., ::-1] - mean) / std
+    assert np.allclose(inputs[0].permute(1, 2, 0).numpy(), expected,
+                       atol=1e-5)
+    assert torch.equal(prepare_input(model, (64, 96)),
+                       prepare_input(model, (64, 96)))
+    with pytest.raises(FileNotFoundError, match='missing.png'):
+        prepare_input(model, (64, 96), str(tmp_path / 'missing.png'))
+
+
+def test_export_rejects_bad_arguments(tmp_path, model):
+    with pytest.raises(ValueError, match='opset must be >= 13, got 11'):
+        export_onnx(model, str(tmp_path / 'm.onnx'), (64, 96), opset=11)
+    with pytest.raises(ValueError, match=r'shape must be \(H, W\)'):
+        export_onnx(model, str(tmp_path / 'm.onnx'), (64, ))
+    model.backbone.compact_indices = False
+    with pytest.raises(ValueError, match='compact_indices=False'):
+        export_onnx(model, str(tmp_path / 'm.onnx'), (64, 96))

@@ -1,0 +1,37 @@
+import numpy as np
+import pytest
+
+from segnet_mm.datasets import median_frequency_weights
+
+
+def test_hand_computed_weights():
+    maps = [
+        np.array([[0, 0], [1, 255]]),  # 3 labelled: 2 x 0, 1 x 1
+        np.array([[0, 2, 2], [2, 2, 2]]),  # 6 labelled: 1 x 0, 5 x 2
+        np.array([1, 1, 1, 0]),  # 4 labelled: 3 x 1, 1 x 0
+    ]
+    # freq(0) = 4 / (3 + 6 + 4) = 4/13, freq(1) = 4 / (3 + 4) = 4/7,
+    # freq(2) = 5/6; median 4/7 -> weights 13/7, 1, (4/7) / (5/6) = 24/35.
+    weights = median_frequency_weights(iter(maps), 3)
+    assert weights == pytest.approx([13 / 7, 1, 24 / 35])
+
+
+def test_even_class_count_takes_the_mean_of_the_middle_two():
+    maps = [np.array([0, 1, 1, 2, 2, 2, 3, 3, 3, 3])]
+    # freq = (1, 2, 3, 4) / 10, median 2.5 / 10.
+    assert median_frequency_weights(maps, 4) == pytest.approx(
+        [2.5, 1.25, 2.5 / 3, 0.625])
+
+
+def test_custom_ignore_index():
+    maps = [np.array([0, 1, 1, 11, 11, 11])]
+    # freq = 1/3, 2/3; median 1/2.
+    assert median_frequency_weights(maps, 2, ignore_index=11) == \
+        pytest.approx([1.5, 0.75])
+
+
+def test_bad_labels():
+    with pytest.raises(ValueError, match=r'labels \[3, 7\] outside 0..2'):
+        median_frequency_weights([np.array([0, 1, 2, 3, 7])], 3)
+    with pytest.raises(ValueError, match=r'classes \[1\] occur in no'):
+        median_frequency_weights([np.array([0, 2, 255])], 3)

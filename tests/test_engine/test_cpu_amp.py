@@ -1,0 +1,95 @@
+from types import SimpleNamespace
+
+import pytest
+import torch
+from mmengine.config import Config
+
+from mmseg.registry import MODELS, OPTIM_WRAPPERS
+from segnet_mm.engine import ChannelsLastHook, enable_amp
+from tests.conftest import REPO_ROOT
+
+SMALL = dict(channels=(16, 32, 32, 64, 64))
+
+
+def small_segnet():
+    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
+    cfg.model.backbone.update(SMALL)
+    cfg.model.decode_head.in_channels = SMALL['channels']
+    cfg.model.decode_head.channels = 16
+    torch.manual_seed(0)
+    return MODELS.build(cfg.model)
+
+
+def wrapper(model, dtype='bfloat16'):
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    return OPTIM_WRAPPERS.build(
+        dict(type='CPUAmpOptimWrapper', dtype=dtype, optimizer=optimizer))
+
+
+def test_rejects_other_dtypes():
+    with pytest.raises(TypeError, match="one of \\('bfloat16',\\)"):
+        wrapper(small_segnet(), dtype='float16')
+
+
+def test_bf16_loss_and_predictions_close_to_fp32():
+    """Training loss (train mode) within 1%, logits and predictions
+    (eval mode, as at inference) close to fp32 on a fixed input."""
+    model = small_segnet().train()
+    amp = wrapper(model)
+    torch.manual_seed(1)
+    x = torch.randn(2, 3, 64, 96)
+    y = torch.randint(0, 11, (2, 64, 96))
+    with torch.no_grad():
+        ref_loss = torch.nn.functional.cross_entropy(
+            model(x, mode='tensor'), y)
+        with amp.optim_context(model):
+            logits = model(x, mode='tensor')
+            assert logits.dtype == torch.bfloat16
+            loss = torch.nn.functional.cross_entropy(logits.float(), y)
+        assert abs(loss.item() - ref_loss.item()) / ref_loss.item() < 0.01
+
+        model.eval()
+        ref_logits = model(x, mode='tensor')
+        with amp.optim_context(model):
+            logits = model(x, mode='tensor').float()
+    assert (logits - ref_logits).norm() / ref_logits.norm() < 0.05
+    agree = logits.argmax(1) == ref_logits.argmax(1)
+    assert agree.float().mean() > 0.99
+
+
+def test_bf16_training_step_updates_fp32_weights():
+    model = small_segnet().train()
+    amp = wrapper(model)
+    before = [p.detach().clone() for p in model.parameters()]
+    x = torch.randn(2, 3, 64, 96)
+    with amp.optim_context(model):
+        loss = model(x, mode='tensor').float().mean()
+    amp.update_params(loss)
+    params = list(model.parameters())
+    assert all(p.dtype == torch.float32 for p in params)
+    assert any(not torch.equal(a, b) for a, b in zip(before, params))
+
+
+@pytest.mark.parametrize('device, wrapper_type', [
+    ('cpu', 'CPUAmpOptimWrapper'), ('cuda', 'AmpOptimWrapper')])
+def test_enable_amp_picks_the_device_wrapper(device, wrapper_type):
+    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
+    enable_amp(cfg, device)
+    assert cfg.optim_wrapper.type == wrapper_type
+    assert cfg.val_cfg.fp16 and cfg.test_cfg.fp16
+
+
+def test_enable_amp_rejects_unknown_device_and_wrapper():
+    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
+    with pytest.raises(ValueError, match="device 'mps'"):
+        enable_amp(cfg, 'mps')
+    cfg.optim_wrapper.type = 'SomeOtherWrapper'
+    with pytest.raises(ValueError, match="'SomeOtherWrapper'"):
+        enable_amp(cfg, 'cpu')
+
+
+def test_channels_last_hook():
+    model = small_segnet()
+    ChannelsLastHook().before_run(SimpleNamespace(model=model))
+    conv = model.backbone.stages[1][0].conv.weight
+    assert conv.is_contiguous(memory_format=torch.channels_last)

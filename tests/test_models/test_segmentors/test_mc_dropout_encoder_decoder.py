@@ -1,0 +1,117 @@
+import math
+
+import pytest
+import torch
+from mmengine.config import Config
+
+from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
+from tests.conftest import REPO_ROOT
+
+CHANNELS = (4, 8, 8, 8, 8)
+
+
+def tiny_cfg(**model):
+    """Bayesian SegNet with few channels."""
+    cfg = Config.fromfile(REPO_ROOT / 'configs/bayesian-segnet_camvid.py')
+    cfg.model.backbone.channels = CHANNELS
+    cfg.model.decode_head.in_channels = CHANNELS
+    cfg.model.decode_head.channels = 4
+    cfg.merge_from_dict(dict(model=model))
+    return cfg.model
+
+
+def build(**model):
+    torch.manual_seed(0)
+    return MODELS.build(tiny_cfg(**model)).eval()
+
+
+def padded_samples(n=2):
+    """45x60 images padded to 48x64 at the bottom right."""
+    return [
+        SegDataSample(metainfo=dict(
+            ori_shape=(45, 60), img_shape=(45, 60), pad_shape=(48, 64),
+            padding_size=[0, 4, 0, 3])) for _ in range(n)
+    ]
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match='mc_samples must be an int >= 0'):
+        build(mc_samples=-1)
+    cfg = tiny_cfg(mc_samples=4)
+    cfg.backbone.dropout_stages = ()
+    cfg.decode_head.dropout_stages = ()
+    with pytest.raises(ValueError, match='mc_samples=4 needs dropout layers'):
+        MODELS.build(cfg)
+    cfg.mc_samples = 1  # deterministic: no dropout needed
+    MODELS.build(cfg)
+
+
+def test_config_is_bayesian_segnet():
+    cfg = Config.fromfile(REPO_ROOT / 'configs/bayesian-segnet_camvid.py')
+    assert cfg.model.type == 'MCDropoutEncoderDecoder'
+    assert cfg.model.mc_samples == 16
+    model = MODELS.build(cfg.model)
+    drops = {n: m.p for n, m in model.named_modules()
+             if isinstance(m, torch.nn.Dropout)}
+    assert drops == {
+        'backbone.dropouts.2': 0.5, 'backbone.dropouts.3': 0.5,
+        'backbone.dropouts.4': 0.5, 'decode_head.decoder.0.1': 0.5,
+        'decode_head.decoder.1.1': 0.5, 'decode_head.decoder.2.1': 0.5
+    }
+
+
+@pytest.mark.parametrize('mc_samples', [0, 1])
+def test_deterministic_flag_is_encoder_decoder(mc_samples):
+    model = build(mc_samples=mc_samples)
+    cfg = tiny_cfg(type='EncoderDecoder')
+    cfg.pop('mc_samples')
+    reference = MODELS.build(cfg).eval()
+    reference.load_state_dict(model.state_dict())
+    inputs = torch.randn(2, 3, 48, 64)
+    with torch.no_grad():
+        ours = model.predict(inputs, padded_samples())
+        theirs = reference.predict(inputs, padded_samples())
+    for a, b in zip(ours, theirs):
+        assert torch.equal(a.seg_logits.data, b.seg_logits.data)
+        assert torch.equal(a.pred_sem_seg.data, b.pred_sem_seg.data)
+        assert 'entropy' not in a and 'variance' not in a
+
+
+def test_mc_prediction_fields():
+    model = build(mc_samples=6)
+    inputs = torch.randn(2, 3, 48, 64)
+    results = model.predict(inputs, padded_samples())
+    assert not any(m.training for m in model.modules())
+    for r in results:
+        assert r.pred_sem_seg.data.shape == (1, 45, 60)
+        assert r.entropy.data.shape == r.variance.data.shape == (1, 45, 60)
+        probs = r.seg_logits.data.softmax(0)
+        assert torch.allclose(probs.sum(0), torch.ones(45, 60), atol=1e-5)
+        assert torch.equal(r.pred_sem_seg.data[0], probs.argmax(0))
+        assert r.variance.data.max() > 0 and r.variance.data.min() >= 0
+        assert 0 <= r.entropy.data.min()
+        assert r.entropy.data.max() <= math.log(11) + 1e-5
+
+
+def test_p0_mc_equals_deterministic():
+    model = build(
+        mc_samples=3,
+        backbone=dict(dropout_ratio=0.),
+        decode_head=dict(stage_dropout_ratio=0.))
+    reference = build(
+        mc_samples=1,
+        backbone=dict(dropout_ratio=0.),
+        decode_head=dict(stage_dropout_ratio=0.))
+    inputs = torch.randn(1, 3, 45, 60)
+    with torch.no_grad():
+        mc, = model.predict(inputs)
+        det, = reference.predict(inputs)
+    assert torch.equal(mc.pred_sem_seg.data, det.pred_sem_seg.data)
+    assert torch.allclose(mc.seg_logits.data.softmax(0),
+                          det.seg_logits.data.softmax(0), atol=1e-6)
+    assert mc.variance.data.max() < 1e-7
+    assert torch.allclose(
+        mc.entropy.data[0],
+        torch.special.entr(det.seg_logits.data.softmax(0)).sum(0),
+        atol=1e-5)

@@ -1,0 +1,45 @@
+"""tools/demo.py through the real CLI."""
+import subprocess
+import sys
+
+import mmcv
+
+from tests.conftest import REPO_ROOT
+from tests.test_tools.test_resume import SMALL_MODEL
+from tests.test_tools.test_train_test_cli import run_tool
+from tests.utils import save_small_checkpoint
+
+
+def test_demo_on_folder_and_single_image(tmp_path, camvid_root):
+    ckpt = save_small_checkpoint(tmp_path / 'small.pth')
+    out = run_tool('tools/demo.py', camvid_root / 'val',
+                   'configs/segnet_camvid.py', ckpt, '--out-dir',
+                   tmp_path / 'out', '--opacity', '0.7', '--cfg-options',
+                   *SMALL_MODEL)
+    assert '4/4' in out  # the progress bar
+    for i in range(4):
+        image = mmcv.imread(str(camvid_root / 'val' / f'val_{i:03d}.png'))
+        for kind in ('mask', 'overlay'):
+            written = mmcv.imread(str(tmp_path / 'out' /
+                                      f'val_{i:03d}_{kind}.png'))
+            assert written.shape == image.shape, kind
+
+    run_tool('tools/demo.py', camvid_root / 'test' / 'test_001.png',
+             'configs/segnet_camvid.py', ckpt, '--out-dir', tmp_path / 'one',
+             '--cfg-options', *SMALL_MODEL)
+    assert sorted(p.name for p in (tmp_path / 'one').iterdir()) == [
+        'test_001_mask.png', 'test_001_overlay.png'
+    ]
+
+
+def test_demo_names_a_folder_without_images(tmp_path):
+    empty = tmp_path / 'empty'
+    empty.mkdir()
+    proc = subprocess.run([
+        sys.executable, 'tools/demo.py', str(empty),
+        'configs/segnet_camvid.py', 'unused.pth', '--out-dir',
+        str(tmp_path / 'out')
+    ], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert 'FileNotFoundError: no images' in proc.stderr
+    assert str(empty) in proc.stderr

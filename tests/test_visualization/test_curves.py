@@ -1,0 +1,79 @@
+"""Parsing mmengine's scalars.json and plotting curves from it."""
+import json
+
+import cv2
+import pytest
+
+from segnet_mm.visualization import load_scalars, plot_curves, run_label
+
+TRAIN = [
+    dict(lr=0.01, data_time=0.1, loss=2.5, time=1.0, iter=10, memory=9,
+         step=10),
+    dict(lr=0.009, data_time=0.1, loss=2.0, time=1.1, iter=20, memory=9,
+         step=20),
+    dict(lr=0.008, data_time=0.1, loss=1.5, time=1.2, iter=30, memory=9,
+         step=30),
+]
+VAL = [
+    dict(aAcc=60.0, mIoU=20.5, mAcc=30.0, data_time=0.01, time=0.2, step=20),
+    dict(aAcc=70.0, mIoU=31.25, mAcc=40.0, data_time=0.01, time=0.2, step=30),
+]
+
+
+def write_log(path, records):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(''.join(json.dumps(r) + '\n' for r in records))
+    return path
+
+
+@pytest.fixture
+def log(tmp_path):
+    return write_log(tmp_path / 'work' / '20260101_000000' / 'vis_data' /
+                     'scalars.json',
+                     [TRAIN[0], TRAIN[1], VAL[0], TRAIN[2], VAL[1]])
+
+
+def test_load_scalars_splits_train_and_val(log):
+    scalars = load_scalars(log)
+    assert scalars.train['loss'] == ([10, 20, 30], [2.5, 2.0, 1.5])
+    assert scalars.train['lr'] == ([10, 20, 30], [0.01, 0.009, 0.008])
+    assert scalars.val['mIoU'] == ([20, 30], [20.5, 31.25])
+    assert 'iter' not in scalars.train and 'step' not in scalars.val
+    assert scalars.get('mIoU') == scalars.val['mIoU']
+    assert scalars.get('val/time') == ([20, 30], [0.2, 0.2])
+    assert scalars.get('train/time') == ([10, 20, 30], [1.0, 1.1, 1.2])
+    with pytest.raises(KeyError, match="ask for train/time or val/time"):
+        scalars.get('time')
+    with pytest.raises(KeyError, match="'mDice' is not logged; logged keys"):
+        scalars.get('mDice')
+
+
+def test_load_scalars_names_bad_lines(tmp_path):
+    with pytest.raises(FileNotFoundError, match='missing.json'):
+        load_scalars(tmp_path / 'missing.json')
+    bad = tmp_path / 'bad.json'
+    bad.write_text(json.dumps(TRAIN[0]) + '\n{"loss": 1.0\n')
+    with pytest.raises(ValueError, match=f'{bad}:2: not JSON'):
+        load_scalars(bad)
+    bad.write_text('{"loss": 1.0}\n')
+    with pytest.raises(ValueError, match=f'{bad}:1: no integer step'):
+        load_scalars(bad)
+
+
+def test_plot_curves_writes_png(tmp_path, log):
+    other = write_log(tmp_path / 'other.json', TRAIN[:2])
+    out = tmp_path / 'figs' / 'curves.png'
+    drawn = plot_curves([log, other], ['loss', 'mIoU'], out)
+    label = str(tmp_path / 'work' / '20260101_000000')
+    assert run_label(log) == label and run_label(other) == str(other)
+    assert drawn['loss'] == {
+        label: ([10, 20, 30], [2.5, 2.0, 1.5]),
+        str(other): ([10, 20], [2.5, 2.0])
+    }
+    assert drawn['mIoU'] == {label: ([20, 30], [20.5, 31.25])}
+    image = cv2.imread(str(out))
+    assert image is not None and image.shape == (600, 800, 3)
+    assert image.std() > 0
+    with pytest.raises(KeyError, match="'mDice' is not logged"):
+        plot_curves([log], ['mDice'], tmp_path / 'none.png')
+    assert not (tmp_path / 'none.png').exists()

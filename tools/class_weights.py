@@ -1,0 +1,64 @@
+"""Median-frequency class weights of a config's dataset split:
+``python tools/class_weights.py CONFIG [--split train] [--cfg-options ...]``.
+
+Prints the definition, the split and the weights as a list to paste into a
+config's ``class_weight``.
+"""
+import argparse
+
+from mmengine.config import Config, DictAction
+from mmengine.registry import init_default_scope
+
+from mmseg.registry import DATASETS
+from segnet_mm.datasets import median_frequency_weights
+from segnet_mm.datasets.class_weights import MEDIAN_FREQUENCY_DEFINITION
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(
+        description='Median-frequency class weights of a dataset split')
+    parser.add_argument('config', help='config file path')
+    parser.add_argument(
+        '--split',
+        default='train',
+        choices=['train', 'val', 'test'],
+        help='use {split}_dataloader.dataset (default: train)')
+    parser.add_argument(
+        '--ignore-index',
+        type=int,
+        default=255,
+        help='label of unlabelled pixels (default: 255)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings in the config, key=value pairs')
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    dataset_cfg = cfg[f'{args.split}_dataloader'].dataset
+    # Labels only, through the dataset's label_map (e.g. CamVid void -> 255).
+    dataset_cfg.pipeline = [dict(type='LoadAnnotations')]
+    dataset = DATASETS.build(dataset_cfg)
+    classes = dataset.metainfo['classes']
+
+    label_maps = (dataset[i]['gt_seg_map'] for i in range(len(dataset)))
+    weights = median_frequency_weights(label_maps, len(classes),
+                                       args.ignore_index)
+    print(MEDIAN_FREQUENCY_DEFINITION)
+    print(f'split: {args.split} ({dataset_cfg.type}, {len(dataset)} images, '
+          f'data_root={dataset_cfg.get("data_root")}, '
+          f'data_prefix={dict(dataset_cfg.get("data_prefix", {}))})')
+    for name, weight in zip(classes, weights):
+        print(f'  {name:>16}: {weight:.4f}')
+    print('class_weight = [' + ', '.join(f'{w:.4f}' for w in weights) + ']')
+
+
+if __name__ == '__main__':
+    main()

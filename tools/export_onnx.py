@@ -1,0 +1,54 @@
+"""Export to ONNX and check onnxruntime against PyTorch:
+``python tools/export_onnx.py CONFIG CHECKPOINT [--shape H W] [--out FILE]
+[--image IMG] [--opset N] [--min-agreement F] [--cfg-options k=v ...]``."""
+import argparse
+
+from mmengine.config import DictAction
+
+from segnet_mm.apis import (check_onnx, export_onnx, init_segmentor,
+                            prepare_input)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description='Export a segmentor to ONNX')
+    parser.add_argument('config', help='config file')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        '--shape', type=int, nargs=2, default=[360, 480], metavar=('H', 'W'),
+        help='input height and width the graph is fixed to')
+    parser.add_argument('--out', default='model.onnx', help='output file')
+    parser.add_argument(
+        '--image', help='image for the check (resized to --shape); '
+        'default: random pixels')
+    parser.add_argument('--opset', type=int, default=17, help='>= 13')
+    parser.add_argument(
+        '--min-agreement', type=float, default=0.999,
+        help='fail if fewer pixels than this share the argmax class')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings in the config, key=value pairs')
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    model = init_segmentor(args.config, args.checkpoint, 'cpu',
+                           args.cfg_options)
+    export_onnx(model, args.out, args.shape, args.opset)
+    inputs = prepare_input(model, args.shape, args.image)
+    check = check_onnx(model, args.out, inputs)
+    print(f'wrote {args.out} (opset {args.opset}, input 1x3x'
+          f'{check.shape[0]}x{check.shape[1]})')
+    print(f'onnxruntime vs PyTorch on {args.image or "a random image"}: '
+          f'argmax agreement {check.agreement:.6f}, '
+          f'max |logit diff| {check.max_abs_diff:.3e} '
+          f'(max |logit| {check.max_abs_logit:.3e})')
+    if check.agreement < args.min_agreement:
+        raise SystemExit(f'argmax agreement {check.agreement:.6f} is below '
+                         f'--min-agreement {args.min_agreement}')
+
+
+if __name__ == '__main__':
+    main()
