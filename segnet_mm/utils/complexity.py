@@ -12,10 +12,12 @@ import torch
 from mmengine.analysis import FlopAnalyzer
 from mmengine.analysis.jit_handles import get_shape
 
-# Index arithmetic of the window codes and other ops with no arithmetic of
-# note; anything else unsupported is reported by count_macs.
-IGNORED_EXTRA = ('aten::div', 'aten::sub', 'aten::add', 'aten::mul',
-                 'aten::lift_fresh', 'aten::pad')
+# Elementwise ops (the window codes' index arithmetic, residual additions)
+# and eval-time no-ops, not counted by the convention; anything else mmengine
+# cannot count is reported by count_macs.
+IGNORED_EXTRA = ('aten::div', 'aten::sub', 'aten::add', 'aten::add_',
+                 'aten::mul', 'aten::lift_fresh', 'aten::pad',
+                 'aten::feature_dropout')
 
 
 def _numel(shape) -> int:

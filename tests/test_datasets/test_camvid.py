@@ -6,14 +6,16 @@ from mmseg.registry import DATASETS
 from segnet_mm.datasets import CamVidDataset
 
 
-def build(root, split='train', **kwargs):
+LOAD = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations')]
+
+
+def build(root, split='train', pipeline=LOAD, **kwargs):
     return DATASETS.build(
         dict(
             type='CamVidDataset',
             data_root=str(root),
             data_prefix=dict(img_path=split, seg_map_path=f'{split}annot'),
-            pipeline=[dict(type='LoadImageFromFile'),
-                      dict(type='LoadAnnotations')],
+            pipeline=pipeline,
             **kwargs))
 
 

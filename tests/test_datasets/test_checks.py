@@ -3,18 +3,12 @@ import cv2
 import numpy as np
 import pytest
 
-from mmseg.registry import DATASETS
 from segnet_mm.datasets import DatasetCheckError
+from tests.test_datasets.test_camvid import build as build_camvid
 
 
-def build(root, split='train', **kwargs):
-    return DATASETS.build(
-        dict(
-            type='CamVidDataset',
-            data_root=str(root),
-            data_prefix=dict(img_path=split, seg_map_path=f'{split}annot'),
-            pipeline=[],
-            **kwargs))
+def build(root, **kwargs):
+    return build_camvid(root, pipeline=[], **kwargs)
 
 
 def test_good_fixture_passes(camvid_root):

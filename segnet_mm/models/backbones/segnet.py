@@ -1,5 +1,6 @@
 from typing import List, Optional, Sequence, Tuple, Union
 
+import torch
 import torch.nn as nn
 from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
@@ -70,8 +71,13 @@ class SegNetEncoder(BaseModule):
         with_indices (bool): Return :class:`PoolOutput` per stage; False
             returns the pooled features alone, for stock mmseg heads.
             Default: True.
-        compact_indices (bool): Keep argmax positions as uint8 2x2-window
-            codes rather than int64 flat indices. Default: True.
+        compact_indices (bool | str): Keep argmax positions as uint8
+            2x2-window codes (1 byte per window) rather than int64 flat
+            indices (8 bytes). 'auto' uses the codes except in a training
+            step with gradients, where ``max_unpool2d`` on int64 indices is
+            measured faster, and always under
+            ``torch.use_deterministic_algorithms`` (where ``max_unpool2d``
+            raises) or tracing (ONNX export). Default: 'auto'.
         dropout_stages (Sequence[int]): Stages followed by dropout (Bayesian
             SegNet uses the central ones, (2, 3, 4)). Default: ().
         dropout_ratio (float): Dropout probability. Default: 0.5.
@@ -92,7 +98,7 @@ class SegNetEncoder(BaseModule):
                  conv_bias: bool = True,
                  out_indices: Optional[Sequence[int]] = None,
                  with_indices: bool = True,
-                 compact_indices: bool = True,
+                 compact_indices: Union[bool, str] = 'auto',
                  dropout_stages: Sequence[int] = (),
                  dropout_ratio: float = 0.5,
                  conv_cfg: Optional[dict] = None,
@@ -108,6 +114,9 @@ class SegNetEncoder(BaseModule):
                                        for i in self.out_indices):
             raise ValueError(f'out_indices {self.out_indices} must be a '
                              f'non-empty subset of 0..{num_stages - 1}')
+        if compact_indices not in (True, False, 'auto'):
+            raise ValueError(f"compact_indices must be True, False or 'auto', "
+                             f'got {compact_indices!r}')
         self.with_indices = with_indices
         self.compact_indices = compact_indices
         self.stages = nn.ModuleList()
@@ -120,6 +129,15 @@ class SegNetEncoder(BaseModule):
                 nn.Dropout(dropout_ratio) if i in dropout_stages else nn.
                 Identity())
             in_channels = c
+
+    def uses_compact_indices(self) -> bool:
+        """Whether this forward keeps window codes (see ``compact_indices``)."""
+        if self.compact_indices != 'auto':
+            return self.compact_indices
+        plain_is_faster = self.training and torch.is_grad_enabled()
+        plain_can_run = not (torch.are_deterministic_algorithms_enabled()
+                             or torch.jit.is_tracing())
+        return not (plain_is_faster and plain_can_run)
 
     def forward(self, x: Tensor) -> Tuple[Union[PoolOutput, Tensor], ...]:
         """Encode (N, C, H, W) images.
@@ -134,9 +152,10 @@ class SegNetEncoder(BaseModule):
             raise ValueError(f'SegNetEncoder with {len(self.stages)} pooling '
                              f'stages needs inputs of at least {min_side}px '
                              f'per side, got {tuple(x.shape[-2:])}')
+        compact = self.uses_compact_indices()
         outs = []
         for i, (stage, dropout) in enumerate(zip(self.stages, self.dropouts)):
-            pooled = max_pool2x2(stage(x), self.compact_indices)
+            pooled = max_pool2x2(stage(x), compact)
             x = dropout(pooled.feat)
             if i in self.out_indices:
                 outs.append(pooled._replace(feat=x) if self.

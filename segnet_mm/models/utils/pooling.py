@@ -44,9 +44,12 @@ def window_codes(indices: Tensor, width: int) -> Tensor:
     Returns:
         Tensor: uint8 codes ``(row % 2) * 2 + col % 2``, same shape.
     """
-    row = torch.div(indices, width, rounding_mode='floor')
-    col = indices - row * width
-    return ((row % 2) * 2 + col % 2).to(torch.uint8)
+    # int32 arithmetic is several times faster than int64 on CPU, and a
+    # plane's flat index fits. (Bitwise ops would be faster still but do not
+    # export to ONNX.)
+    flat = indices.to(torch.int32)
+    row = torch.div(flat, width, rounding_mode='floor')
+    return ((row % 2) * 2 + (flat - row * width) % 2).to(torch.uint8)
 
 
 def max_pool2x2(x: Tensor, compact: bool = True) -> PoolOutput:

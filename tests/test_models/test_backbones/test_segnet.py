@@ -31,7 +31,7 @@ def test_odd_input_shapes():
     for o, (h, w), c in zip(outs, sizes, (4, 8, 8, 16, 16)):
         assert o.feat.shape == (2, c, h // 2, w // 2)
         assert o.indices.shape == o.feat.shape
-        assert o.indices.dtype == torch.uint8
+        assert o.indices.dtype == torch.uint8  # eval mode: window codes
 
 
 def test_vgg16_bn_layout_and_params():
@@ -51,3 +51,19 @@ def test_plain_features_and_int64_indices():
     encoder = build_encoder(channels=(4, 4, 4, 4, 4),
                             compact_indices=False).eval()
     assert encoder(torch.randn(1, 3, 32, 32))[0].indices.dtype == torch.int64
+
+
+def test_auto_indices_policy():
+    encoder = build_encoder(channels=(4, 4, 4, 4, 4))
+    x = torch.randn(1, 3, 32, 32)
+    assert encoder.train()(x)[0].indices.dtype == torch.int64
+    with torch.no_grad():
+        assert encoder.train()(x)[0].indices.dtype == torch.uint8
+    assert encoder.eval()(x)[0].indices.dtype == torch.uint8
+    torch.use_deterministic_algorithms(True)
+    try:
+        assert encoder.train()(x)[0].indices.dtype == torch.uint8
+    finally:
+        torch.use_deterministic_algorithms(False)
+    with pytest.raises(ValueError, match="compact_indices must be"):
+        build_encoder(compact_indices='yes')
