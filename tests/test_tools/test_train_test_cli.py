@@ -74,6 +74,17 @@ def test_train_then_test_on_fixture(tmp_path, camvid_root, config):
     assert 'Sky' in out and 'Bicyclist' in out  # per-class table
 
 
+def test_test_time_flip(tmp_path, camvid_root):
+    opts = data_options(camvid_root)
+    work_dir = tmp_path / 'work'
+    run_tool('tools/train.py', 'configs/segnet_camvid.py', '--work-dir',
+             work_dir, '--cfg-options', *opts, *short_schedule(1))
+    out = run_tool('tools/test.py', 'configs/segnet_camvid.py',
+                   work_dir / 'iter_1.pth', '--tta', '--work-dir',
+                   tmp_path / 'test', '--cfg-options', *opts)
+    assert 'mIoU' in out
+
+
 def test_train_then_test_on_real_camvid(tmp_path, shared_camvid):
     """A handful of real 360x480 frames through both CLIs, with --amp."""
     subset = tmp_path / 'camvid'
