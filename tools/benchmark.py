@@ -60,10 +60,10 @@ def worker(spec: dict) -> dict:
         return dict(fp32=bm.matmul_peak(torch.float32),
                     bf16=bm.matmul_peak(torch.bfloat16))
     if kind == 'macs':
-        from segnet_mm.utils.complexity import count_macs
+        from segnet_mm.utils.complexity import SegmentorLogits, count_macs
         model = bm.build_model(spec['config'], fast=False).eval()
         total, unsupported, _ = count_macs(
-            _TensorMode(model), torch.randn(1, 3, *spec['shape']))
+            SegmentorLogits(model), torch.randn(1, 3, *spec['shape']))
         return dict(
             macs=total, unsupported=dict(unsupported),
             params=sum(p.numel() for p in model.parameters()))
@@ -83,17 +83,6 @@ def worker(spec: dict) -> dict:
                                         spec['batch'], spec['fast'],
                                         iters=spec['iters'])
     raise ValueError(f'unknown measurement {kind!r}')
-
-
-class _TensorMode(torch.nn.Module):
-    """``model(x, mode='tensor')`` as a one-argument module for tracing."""
-
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, x):
-        return self.model(x, mode='tensor')
 
 
 def measure(**spec) -> dict:
