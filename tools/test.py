@@ -1,5 +1,6 @@
 """Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT
-[--work-dir DIR] [--out DIR] [--show-dir DIR] [--amp] [--cfg-options ...]``."""
+[--work-dir DIR] [--out DIR] [--show] [--show-dir DIR] [--amp] [--tta]
+[--cfg-options ...]``."""
 import argparse
 import os
 import os.path as osp
@@ -8,6 +9,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from segnet_mm.engine import enable_amp, setup_cpu_distributed
+from segnet_mm.utils import flip_tta_pipeline
 
 
 def parse_args():
@@ -80,12 +82,19 @@ def main():
     if args.amp:
         enable_amp(cfg)
     if args.tta:
-        cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
+        # The config's own tta_pipeline (mmseg's Cityscapes base has a
+        # multi-scale one), else flip averaging at the test resolution.
+        cfg.test_dataloader.dataset.pipeline = cfg.get(
+            'tta_pipeline') or flip_tta_pipeline(
+                cfg.test_dataloader.dataset.pipeline)
         cfg.tta_model.module = cfg.model
         cfg.model = cfg.tta_model
     if args.out is not None:
-        cfg.test_evaluator['output_dir'] = args.out
-        cfg.test_evaluator['keep_results'] = True
+        evaluators = cfg.test_evaluator if isinstance(
+            cfg.test_evaluator, list) else [cfg.test_evaluator]
+        for evaluator in evaluators:
+            if evaluator['type'] == 'IoUMetric':
+                evaluator.update(output_dir=args.out, keep_results=True)
     setup_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     runner.test()

@@ -19,10 +19,10 @@ from typing import NamedTuple, Optional, Sequence, Tuple
 import mmcv
 import numpy as np
 import torch
-import torch.nn as nn
 from torch import Tensor
 
 from mmseg.models import BaseSegmentor
+from ..utils.complexity import SegmentorLogits
 
 MIN_OPSET = 13
 
@@ -41,18 +41,6 @@ class OnnxCheck(NamedTuple):
     max_abs_diff: float
     max_abs_logit: float
     shape: Tuple[int, int]
-
-
-class _LogitsModel(nn.Module):
-    """``segmentor(inputs, mode='tensor')`` as a one-argument module."""
-
-    def __init__(self, segmentor: BaseSegmentor):
-        super().__init__()
-        self.segmentor = segmentor
-
-    def forward(self, inputs: Tensor) -> Tensor:
-        """Preprocessed (N, 3, H, W) -> logits (N, K, H, W)."""
-        return self.segmentor(inputs, mode='tensor')
 
 
 def _rounded(values: Tensor) -> str:
@@ -102,7 +90,7 @@ def export_onnx(model: BaseSegmentor,
             'compact_indices=True (same weights)')
     # eval() before export: the exporter hands the module back in the mode
     # it found it in, and a fresh wrapper is in training mode.
-    wrapper = _LogitsModel(model).eval()
+    wrapper = SegmentorLogits(model).eval()
     dummy = torch.zeros(1, 3, *shape)
     torch.onnx.export(
         wrapper, (dummy, ),
@@ -167,7 +155,7 @@ def check_onnx(model: BaseSegmentor, onnx_file: str,
         onnx_file, providers=['CPUExecutionProvider'])
     theirs = session.run(None, {'input': inputs.numpy()})[0]
     with torch.no_grad():
-        ours = _LogitsModel(model).eval()(inputs).numpy()
+        ours = SegmentorLogits(model).eval()(inputs).numpy()
     if theirs.shape != ours.shape:
         raise RuntimeError(f'{onnx_file} gives logits of shape '
                            f'{theirs.shape}, PyTorch {ours.shape}')

@@ -13,11 +13,15 @@ class CamVidDataset(BaseSegDataset):
     frames and 8-bit label PNGs with labels 0..10 for the classes below and
     11 for void. Void is mapped to 255 on load (through mmseg's
     ``label_map``), so ``ignore_index=255`` in losses and ``IoUMetric``
-    ignores it as everywhere else in mmseg.
+    ignores it as everywhere else in mmseg. Bad data fails at construction,
+    before training, naming every bad file
+    (:mod:`segnet_mm.datasets.checks`).
 
     Args:
         img_suffix (str): Suffix of images. Default: '.png'.
         seg_map_suffix (str): Suffix of label maps. Default: '.png'.
+        check_files (bool): Decode every pair at start-up to check it
+            (a few seconds for CamVid). Default: True.
         **kwargs: ``BaseSegDataset``'s arguments (``data_root``,
             ``data_prefix``, ``pipeline`` ...).
     """

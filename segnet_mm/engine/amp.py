@@ -16,6 +16,9 @@ def enable_amp(cfg: Config, device: str = None) -> None:
     CPU gets :class:`CPUAmpOptimWrapper` (bf16 autocast). Validation and
     test loops autocast too (their ``fp16`` flag follows the device).
 
+    A CPU-recipe config (``CPUAmpOptimWrapper``) on CUDA becomes
+    ``AmpOptimWrapper`` with bf16, the same autocast on the GPU.
+
     Raises:
         ValueError: if the device has no mixed-precision wrapper or the
             config's optim wrapper is neither plain nor already an AMP one.
@@ -26,7 +29,10 @@ def enable_amp(cfg: Config, device: str = None) -> None:
                          f'device {device!r}; known: {list(AMP_OPTIM_WRAPPERS)}')
     amp = AMP_OPTIM_WRAPPERS[device]
     current = cfg.optim_wrapper.get('type', 'OptimWrapper')
-    if current == amp['type']:
+    if device == 'cuda' and current == 'CPUAmpOptimWrapper':
+        # A CPU-recipe config on a GPU: the same bf16 autocast, on CUDA.
+        cfg.optim_wrapper.update(type='AmpOptimWrapper', dtype='bfloat16')
+    elif current == amp['type']:
         print_log(f'AMP is already enabled in the config ({current}).',
                   logger='current')
     elif current != 'OptimWrapper':

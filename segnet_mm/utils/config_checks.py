@@ -82,13 +82,15 @@ def _smallest_size(hw: Tuple[int, int], pipeline: List[dict]) -> Tuple[int,
     """Smallest (h, w) the resizes of a pipeline can produce from ``hw``."""
     h, w = hw
     for t in pipeline:
-        if t['type'] not in ('Resize', 'RandomResize') or 'scale' not in t:
-            continue
-        scale = t['scale']
+        scale = t.get('scale')
+        if t['type'] not in ('Resize', 'RandomResize') or not (
+                isinstance(scale, (tuple, list)) and len(scale) == 2
+                and all(isinstance(v, int) for v in scale)):
+            continue  # scale lists and scale factors are not modelled
         if t['type'] == 'RandomResize' and t.get('ratio_range'):
             low = t['ratio_range'][0]
             scale = (int(scale[0] * low), int(scale[1] * low))
-        if t.get('keep_ratio', t['type'] == 'Resize'):
+        if t.get('keep_ratio', False):
             w, h = rescale_size((w, h), scale)
         else:
             w, h = scale

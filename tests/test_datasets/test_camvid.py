@@ -1,6 +1,5 @@
 import cv2
 import numpy as np
-import pytest
 
 from mmseg.registry import DATASETS
 from segnet_mm.datasets import CamVidDataset

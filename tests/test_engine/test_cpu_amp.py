@@ -79,6 +79,13 @@ def test_enable_amp_picks_the_device_wrapper(device, wrapper_type):
     assert cfg.val_cfg.fp16 and cfg.test_cfg.fp16
 
 
+def test_enable_amp_moves_cpu_recipe_to_cuda_bf16():
+    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid_cpu.py')
+    enable_amp(cfg, 'cuda')
+    assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
+    assert cfg.optim_wrapper.dtype == 'bfloat16'
+
+
 def test_enable_amp_rejects_unknown_device_and_wrapper():
     cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
     with pytest.raises(ValueError, match="device 'mps'"):

@@ -17,6 +17,7 @@ def test_param_count_matches_paper():
     encoder = sum(p.numel() for p in model.backbone.parameters())
     assert abs(total - 29.45e6) / 29.45e6 < 0.005, total
     assert abs(encoder - 14.7e6) / 14.7e6 < 0.005, encoder
+    assert (total, encoder) == (29_443_723, 14_723_136)  # README's table
 
 
 def test_encoder_decoder_forward_odd_size():

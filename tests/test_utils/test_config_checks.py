@@ -69,3 +69,15 @@ def test_train_cli_rejects_bad_config(tmp_path):
     assert proc.returncode != 0
     assert 'ConfigCheckError: model.decode_head.num_classes is 5' in \
         proc.stderr
+
+
+def test_flip_tta_pipeline_keeps_test_resolution():
+    from segnet_mm.utils import flip_tta_pipeline
+    cfg = camvid_cfg(name='segnet_camvid_cpu.py')
+    tta = flip_tta_pipeline(cfg.test_dataloader.dataset.pipeline)
+    assert tta[0]['type'] == 'LoadImageFromFile'
+    steps = tta[1]['transforms']
+    assert steps[0] == [dict(type='Resize', scale=(360, 270), keep_ratio=True)]
+    assert [t['prob'] for t in steps[1]] == [0., 1.]
+    assert steps[2:] == [[dict(type='LoadAnnotations')],
+                         [dict(type='PackSegInputs')]]
