@@ -22,8 +22,9 @@ import tempfile
 import mmseg
 import torch
 
-SEGNET = 'configs/segnet_camvid.py'
-RUNNER_CONFIG = 'configs/segnet_camvid_cpu_yardstick.py'
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+SEGNET = osp.join(REPO, 'configs/segnet_camvid.py')
+RUNNER_CONFIG = osp.join(REPO, 'configs/segnet_camvid_cpu_yardstick.py')
 BASELINES = {
     'UNet-S5-D16 + FCN': 'unet/unet-s5-d16_fcn_4xb4-160k_cityscapes-512x1024.py',
     'FCN R50-D8': 'fcn/fcn_r50-d8_4xb2-40k_cityscapes-512x1024.py',
@@ -157,7 +158,8 @@ def main():
 
     h, w = args.train_shape
     print(f'\nSegNet training step, batch {args.batch} at {h}x{w} '
-          f'(Runner: {RUNNER_CONFIG}, synthetic 360x480 data resized)')
+          f'(Runner: {osp.relpath(RUNNER_CONFIG, REPO)}, synthetic 360x480 '
+          'data resized)')
     train = {}
     for label, kind, fast, compact in [
         ('plain loop fp32', 'plain_train', False, False),
