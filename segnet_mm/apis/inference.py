@@ -29,20 +29,29 @@ PathLike = Union[str, Path]
 
 
 def dataset_meta_from_config(cfg: Config) -> dict:
-    """Classes and palette of the config's test dataset class.
+    """Classes and palette of the config's test dataset: its
+    ``metainfo`` override (a class subset keeps those classes' colours),
+    else its class's ``METAINFO``.
 
     Raises:
-        ValueError: naming the dataset type if its ``METAINFO`` lacks
-            ``classes`` or ``palette``.
+        ValueError: naming the dataset type if neither gives classes and a
+            palette for them.
     """
-    dataset_type = cfg.test_dataloader.dataset.type
+    dataset = cfg.test_dataloader.dataset
+    dataset_type = dataset.type
     meta = getattr(DATASETS.get(dataset_type), 'METAINFO', None) or {}
-    if 'classes' not in meta or 'palette' not in meta:
+    override = dataset.get('metainfo') or {}
+    classes = tuple(override.get('classes', meta.get('classes', ())))
+    palette = override.get('palette')
+    if palette is None and classes and set(classes) <= set(
+            meta.get('classes', ())) and 'palette' in meta:
+        palette = [meta['palette'][meta['classes'].index(c)] for c in classes]
+    if not classes or palette is None:
         raise ValueError(
-            f'test_dataloader.dataset.type={dataset_type!r} declares no '
-            'classes and palette in METAINFO, and the checkpoint has no '
+            f'test_dataloader.dataset.type={dataset_type!r} and its metainfo '
+            'give no classes with a palette, and the checkpoint has no '
             'meta.dataset_meta: nothing to colour the classes with')
-    return dict(classes=tuple(meta['classes']), palette=list(meta['palette']))
+    return dict(classes=classes, palette=[list(c) for c in palette])
 
 
 def init_segmentor(config: Union[PathLike, Config],

@@ -106,3 +106,18 @@ def test_mmseg_inferencer_runs_our_model(tmp_path, camvid_root, checkpoint):
     assert (tmp_path / 'inferencer' / 'vis' / 'val_000.png').is_file()
     assert (tmp_path / 'inferencer' / 'pred' / '00000000_pred.png').is_file()
     assert inferencer.model.dataset_meta['classes'] == CAMVID_META['classes']
+
+
+def test_dataset_meta_from_config_follows_class_subset():
+    from mmengine.config import Config
+
+    from segnet_mm.apis import dataset_meta_from_config
+    from segnet_mm.datasets import CamVidDataset
+    from tests.conftest import REPO_ROOT
+    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
+    full = dataset_meta_from_config(cfg)
+    assert full['classes'] == CamVidDataset.METAINFO['classes']
+    cfg.test_dataloader.dataset.metainfo = dict(classes=('Road', 'Sky'))
+    subset = dataset_meta_from_config(cfg)
+    assert subset['classes'] == ('Road', 'Sky')
+    assert subset['palette'] == [[128, 64, 128], [128, 128, 128]]
