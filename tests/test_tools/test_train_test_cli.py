@@ -62,6 +62,7 @@ def train_and_test(tmp_path, root, config='configs/segnet_camvid.py',
     out = run_tool('tools/test.py', config, ckpt,
                    '--work-dir', tmp_path / 'test', '--cfg-options', *opts)
     assert 'mIoU' in out and 'aAcc' in out and 'mAcc' in out
+    assert 'mBFScore' in out
     return out
 
 

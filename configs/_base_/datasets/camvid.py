@@ -45,4 +45,5 @@ test_dataloader = dict(
         data_prefix=dict(img_path='test', seg_map_path='testannot'),
         pipeline=test_pipeline))
 val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
-test_evaluator = val_evaluator
+# The paper's 4th metric, boundary F1, beside IoU on the test split.
+test_evaluator = [val_evaluator, dict(type='BFScoreMetric')]
