@@ -1,6 +1,6 @@
 """Plot training curves from mmengine logs: ``python tools/plot_curves.py
-WORK_DIR/TIMESTAMP/vis_data/scalars.json [...] --keys loss mIoU
---out curves.png``."""
+WORK_DIR [WORK_DIR/TIMESTAMP/vis_data/scalars.json ...] --keys loss mIoU
+--out curves.png``; a work dir's resumed pieces make one line."""
 import argparse
 
 from segnet_mm.visualization import plot_curves
@@ -10,7 +10,9 @@ def parse_args():
     parser = argparse.ArgumentParser(
         description='Plot logged scalars against the iteration')
     parser.add_argument(
-        'scalars', nargs='+', help="mmengine's vis_data/scalars.json files")
+        'scalars', nargs='+',
+        help="mmengine's vis_data/scalars.json files, or work dirs (their "
+        'pieces of a resumed run joined)')
     parser.add_argument(
         '--keys', nargs='+', default=['loss', 'mIoU'],
         help='logged keys, one panel each; train/KEY or val/KEY where both '

@@ -89,6 +89,49 @@ def load_scalars(path: PathLike) -> Scalars:
     return scalars
 
 
+def _truncate(series: Dict[str, Series], stop: int) -> None:
+    """Keep only the points of ``series`` before step ``stop``."""
+    for key, (steps, values) in list(series.items()):
+        kept = [i for i, step in enumerate(steps) if step < stop]
+        series[key] = ([steps[i] for i in kept], [values[i] for i in kept])
+
+
+def load_work_dir(work_dir: PathLike) -> Scalars:
+    """Join the ``TIMESTAMP/vis_data/scalars.json`` pieces of one work dir.
+
+    A run continued with ``--resume`` writes a new timestamped piece that
+    starts after the checkpoint it resumed from; whatever an earlier piece
+    logged from the later piece's first step on was redone, so the later
+    piece wins from there.
+
+    Raises:
+        FileNotFoundError: if the directory holds no such piece.
+    """
+    pieces = sorted(Path(work_dir).glob('*/vis_data/scalars.json'))
+    if not pieces:
+        raise FileNotFoundError(
+            f'{work_dir} holds no TIMESTAMP/vis_data/scalars.json')
+    joined = Scalars(train={}, val={})
+    for piece in map(load_scalars, pieces):
+        starts = [steps[0] for part in piece for steps, _ in part.values()]
+        if not starts:
+            continue
+        for mode, series in zip(joined, piece):
+            _truncate(mode, min(starts))
+            for key, (steps, values) in series.items():
+                old_steps, old_values = mode.setdefault(key, ([], []))
+                old_steps.extend(steps)
+                old_values.extend(values)
+    return joined
+
+
+def load_run(path: PathLike) -> Scalars:
+    """A ``scalars.json`` file, or a work dir (its pieces joined)."""
+    if Path(path).is_dir():
+        return load_work_dir(path)
+    return load_scalars(path)
+
+
 def run_label(path: PathLike) -> str:
     """``WORK_DIR/TIMESTAMP`` for ``WORK_DIR/TIMESTAMP/vis_data/scalars.json``,
     else the path itself."""
@@ -104,7 +147,8 @@ def plot_curves(paths: Sequence[PathLike], keys: Sequence[str],
     per log file, and save the figure (PNG, PDF ... by suffix).
 
     Args:
-        paths (Sequence[str | Path]): ``scalars.json`` files.
+        paths (Sequence[str | Path]): ``scalars.json`` files or work dirs
+            (one line per work dir, its resumed pieces joined).
         keys (Sequence[str]): Logged keys, e.g. ('loss', 'mIoU'); see
             :meth:`Scalars.get` for ``train/``, ``val/``.
         out_file (str | Path): Figure file.
@@ -118,7 +162,7 @@ def plot_curves(paths: Sequence[PathLike], keys: Sequence[str],
     if not paths or not keys:
         raise ValueError(f'need files and keys, got {len(paths)} files and '
                          f'keys {list(keys)}')
-    runs = {run_label(p): load_scalars(p) for p in paths}
+    runs = {run_label(p): load_run(p) for p in paths}
     drawn = {}
     for key in keys:
         drawn[key] = {}

@@ -4,7 +4,8 @@ import json
 import cv2
 import pytest
 
-from segnet_mm.visualization import load_scalars, plot_curves, run_label
+from segnet_mm.visualization import (load_scalars, load_work_dir,
+                                     plot_curves, run_label)
 
 TRAIN = [
     dict(lr=0.01, data_time=0.1, loss=2.5, time=1.0, iter=10, memory=9,
@@ -77,3 +78,22 @@ def test_plot_curves_writes_png(tmp_path, log):
     with pytest.raises(KeyError, match="'mDice' is not logged"):
         plot_curves([log], ['mDice'], tmp_path / 'none.png')
     assert not (tmp_path / 'none.png').exists()
+
+
+def test_load_work_dir_joins_resumed_pieces(tmp_path):
+    # The first piece logged up to 30 and was killed after its checkpoint at
+    # 20; the resumed piece redoes 30 and goes on.
+    work_dir = tmp_path / 'work'
+    write_log(work_dir / '20260101_000000' / 'vis_data' / 'scalars.json',
+              [*TRAIN, VAL[0]])
+    write_log(work_dir / '20260101_010000' / 'vis_data' / 'scalars.json', [
+        dict(TRAIN[2], loss=1.4),
+        dict(TRAIN[2], loss=1.0, iter=40, step=40), VAL[1]
+    ])
+    joined = load_work_dir(work_dir)
+    assert joined.train['loss'] == ([10, 20, 30, 40], [2.5, 2.0, 1.4, 1.0])
+    assert joined.val['mIoU'] == ([20, 30], [20.5, 31.25])
+    drawn = plot_curves([work_dir], ['loss'], tmp_path / 'run.png')
+    assert drawn['loss'] == {str(work_dir): joined.train['loss']}
+    with pytest.raises(FileNotFoundError, match='holds no TIMESTAMP'):
+        load_work_dir(tmp_path)
