@@ -77,7 +77,8 @@ def init_segmentor(config: Union[PathLike, Config],
         None,
         device=device,
         cfg_options=cfg_options)
-    ckpt = load_checkpoint(model, str(checkpoint), map_location='cpu')
+    ckpt = load_checkpoint(
+        model, str(checkpoint), map_location='cpu', strict=True)
     meta = ckpt.get('meta', {}).get('dataset_meta')
     model.dataset_meta = (
         dict(classes=tuple(meta['classes']), palette=list(meta['palette']))
@@ -88,9 +89,13 @@ def init_segmentor(config: Union[PathLike, Config],
 def find_images(path: PathLike) -> List[str]:
     """One image file, or the images directly inside a directory, sorted.
 
+    Outputs are named after the images' stems, so a directory must not hold
+    two images with the same stem (``a.png`` and ``a.jpg``).
+
     Raises:
         FileNotFoundError: naming ``path`` if it does not exist or holds no
             file ending in one of ``IMAGE_SUFFIXES``.
+        ValueError: naming the images that share a stem.
     """
     path = Path(path)
     if path.is_file():
@@ -103,6 +108,12 @@ def find_images(path: PathLike) -> List[str]:
     if not images:
         raise FileNotFoundError(
             f'no images ({", ".join(IMAGE_SUFFIXES)}) in {path}')
+    stems = [osp.splitext(image)[0] for image in images]
+    clashes = [image for image, stem in zip(images, stems)
+               if stems.count(stem) > 1]
+    if clashes:
+        raise ValueError(f'images in {path} share a name, their outputs would '
+                         f'overwrite each other: {", ".join(clashes)}')
     return images
 
 

@@ -35,6 +35,9 @@ def test_init_segmentor_loads_weights_and_meta(checkpoint):
     assert saved.keys() == model.state_dict().keys()
     for key, value in model.state_dict().items():
         assert torch.equal(value, saved[key]), key
+    # Weights for another model are refused, not half loaded.
+    with pytest.raises(RuntimeError, match='size mismatch for decode_head'):
+        small_segmentor(checkpoint, **{'model.decode_head.num_classes': 5})
 
 
 def test_init_segmentor_meta_from_config_dataset(tmp_path):
@@ -60,6 +63,9 @@ def test_find_images(tmp_path):
         str(tmp_path / 'a.JPG'), str(tmp_path / 'b.png')
     ]
     assert find_images(tmp_path / 'b.png') == [str(tmp_path / 'b.png')]
+    (tmp_path / 'b.jpg').write_bytes(b'')
+    with pytest.raises(ValueError, match='share a name.*b.jpg, .*b.png'):
+        find_images(tmp_path)
 
 
 def test_colorize():
