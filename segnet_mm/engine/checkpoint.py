@@ -16,6 +16,7 @@ segnet_mm therefore:
 """
 import os.path as osp
 import pickle
+import re
 
 import numpy as np
 import torch
@@ -56,7 +57,9 @@ def load_local_weights_only(filename: str, map_location=None):
     Raises:
         FileNotFoundError: if ``filename`` does not exist.
         RuntimeError: naming the file, if it holds objects outside the
-            allow-list (tensors, containers, numpy arrays, HistoryBuffer).
+            allow-list (tensors, containers, numpy arrays, HistoryBuffer),
+            naming the refused type, or if it is not a readable
+            checkpoint.
     """
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
@@ -65,14 +68,19 @@ def load_local_weights_only(filename: str, map_location=None):
         return torch.load(
             filename, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
-        reason = str(err).strip().splitlines()
+        # torch's message explains weights_only at length; the refused
+        # type is in its "Unsupported global: GLOBAL x.y" line.
+        refused = re.search(r'GLOBAL (\S+)', str(err))
         raise RuntimeError(
-            f'refusing to load checkpoint {filename}: it holds objects '
-            'outside what segnet-mm checkpoints contain (tensors, '
-            'containers, numpy arrays, mmengine HistoryBuffer). torch says: '
-            f'{reason[0] if reason else err!r}. Load it with '
+            f'refusing to load checkpoint {filename}: it holds '
+            f'{refused.group(1) if refused else "an object"}, outside what '
+            'segnet-mm checkpoints contain (tensors, containers, numpy '
+            'arrays, mmengine HistoryBuffer). Load it with '
             'torch.load(weights_only=False) yourself only if you trust its '
             'source.') from err
+    except RuntimeError as err:
+        raise RuntimeError(
+            f'can not read checkpoint {filename}: {err}') from err
 
 
 torch.serialization.add_safe_globals(SAFE_GLOBALS)

@@ -98,5 +98,9 @@ def test_foreign_objects_in_checkpoint_are_refused(tmp_path):
     path = tmp_path / 'evil.pth'
     torch.save({'state_dict': {}, 'payload': NotAWeight()}, path)
     with pytest.raises(RuntimeError, match=f'refusing to load checkpoint '
-                       f'{path}'):
+                       f'{path}: it holds {__name__}.NotAWeight, outside'):
+        load_local_weights_only(str(path))
+    # A checkpoint cut short (killed while saving) is named too.
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(RuntimeError, match=f'can not read checkpoint {path}'):
         load_local_weights_only(str(path))
