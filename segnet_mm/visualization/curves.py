@@ -30,23 +30,22 @@ class Scalars(NamedTuple):
 
     def get(self, key: str) -> Series:
         """The series of ``key``; ``train/KEY`` or ``val/KEY`` picks the
-        mode when both have it (``time``, ``data_time``).
+        mode when both have it (``time``, ``data_time``). Keys logged with
+        a slash (a metric's ``prefix``: ``val/mIoU``) are found as they are.
 
         Raises:
             KeyError: naming the key and the keys there are.
         """
         mode, _, name = key.rpartition('/')
-        if mode in ('train', 'val'):
-            modes = {mode: getattr(self, mode)}
-        else:
-            modes = dict(train=self.train, val=self.val)
-        found = [(m, series[name]) for m, series in modes.items()
-                 if name in series]
+        if mode in ('train', 'val') and name in getattr(self, mode):
+            return getattr(self, mode)[name]
+        found = [(m, series[key]) for m, series in
+                 dict(train=self.train, val=self.val).items() if key in series]
         if len(found) > 1:
             raise KeyError(f'{key!r} is logged in training and validation; '
                            f'ask for train/{key} or val/{key}')
         if not found:
-            known = sorted([*self.train, *(f'val/{k}' for k in self.val)])
+            known = sorted({*self.train, *self.val})
             raise KeyError(f'{key!r} is not logged; logged keys: {known}')
         return found[0][1]
 
@@ -93,7 +92,11 @@ def _truncate(series: Dict[str, Series], stop: int) -> None:
     """Keep only the points of ``series`` before step ``stop``."""
     for key, (steps, values) in list(series.items()):
         kept = [i for i, step in enumerate(steps) if step < stop]
-        series[key] = ([steps[i] for i in kept], [values[i] for i in kept])
+        if kept:
+            series[key] = ([steps[i] for i in kept],
+                           [values[i] for i in kept])
+        else:
+            del series[key]
 
 
 def load_work_dir(work_dir: PathLike) -> Scalars:

@@ -49,6 +49,16 @@ def test_load_scalars_splits_train_and_val(log):
         scalars.get('mDice')
 
 
+def test_keys_logged_with_a_prefix(tmp_path):
+    # A metric with prefix='val' logs 'val/mBFScore'.
+    scalars = load_scalars(
+        write_log(tmp_path / 'scalars.json',
+                  [TRAIN[0], {'val/mBFScore': 40.0, 'step': 10}]))
+    assert scalars.get('val/mBFScore') == ([10], [40.0])
+    with pytest.raises(KeyError, match=r"logged keys: \[.*'val/mBFScore'"):
+        scalars.get('val/mDice')
+
+
 def test_load_scalars_names_bad_lines(tmp_path):
     with pytest.raises(FileNotFoundError, match='missing.json'):
         load_scalars(tmp_path / 'missing.json')
@@ -82,17 +92,21 @@ def test_plot_curves_writes_png(tmp_path, log):
 
 def test_load_work_dir_joins_resumed_pieces(tmp_path):
     # The first piece logged up to 30 and was killed after its checkpoint at
-    # 20; the resumed piece redoes 30 and goes on.
+    # 20; the resumed piece redoes 30 and goes on, without 'memory' and
+    # 'mDice'.
     work_dir = tmp_path / 'work'
     write_log(work_dir / '20260101_000000' / 'vis_data' / 'scalars.json',
-              [*TRAIN, VAL[0]])
+              [*TRAIN, VAL[0], dict(mDice=50.0, step=30)])
+    resumed = {k: v for k, v in TRAIN[2].items() if k != 'memory'}
     write_log(work_dir / '20260101_010000' / 'vis_data' / 'scalars.json', [
-        dict(TRAIN[2], loss=1.4),
-        dict(TRAIN[2], loss=1.0, iter=40, step=40), VAL[1]
+        dict(resumed, loss=1.4),
+        dict(resumed, loss=1.0, iter=40, step=40), VAL[1]
     ])
     joined = load_work_dir(work_dir)
     assert joined.train['loss'] == ([10, 20, 30, 40], [2.5, 2.0, 1.4, 1.0])
     assert joined.val['mIoU'] == ([20, 30], [20.5, 31.25])
+    assert joined.train['memory'] == ([10, 20], [9.0, 9.0])
+    assert 'mDice' not in joined.val
     drawn = plot_curves([work_dir], ['loss'], tmp_path / 'run.png')
     assert drawn['loss'] == {str(work_dir): joined.train['loss']}
     with pytest.raises(FileNotFoundError, match='holds no TIMESTAMP'):
