@@ -8,7 +8,7 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from segnet_mm.engine import enable_amp, setup_cpu_distributed
+from segnet_mm.engine import enable_eval_amp, setup_cpu_distributed
 from segnet_mm.utils import flip_tta_pipeline
 
 
@@ -80,7 +80,7 @@ def main():
     if args.show or args.show_dir:
         cfg = trigger_visualization_hook(cfg, args)
     if args.amp:
-        enable_amp(cfg)
+        enable_eval_amp(cfg)
     if args.tta:
         # The config's own tta_pipeline (mmseg's Cityscapes base has a
         # multi-scale one), else flip averaging at the test resolution.

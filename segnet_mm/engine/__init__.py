@@ -1,11 +1,11 @@
-from .amp import enable_amp
+from .amp import enable_amp, enable_eval_amp
 from .checkpoint import SAFE_GLOBALS, load_local_weights_only
 from .cpu_distributed import setup_cpu_distributed
 from .hooks import ChannelsLastHook, NonFiniteLossError, NonFiniteLossHook
 from .optimizers import CPUAmpOptimWrapper
 
 __all__ = [
-    'enable_amp', 'SAFE_GLOBALS', 'load_local_weights_only',
+    'enable_amp', 'enable_eval_amp', 'SAFE_GLOBALS', 'load_local_weights_only',
     'setup_cpu_distributed',
     'ChannelsLastHook', 'NonFiniteLossHook', 'NonFiniteLossError',
     'CPUAmpOptimWrapper'

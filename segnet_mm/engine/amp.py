@@ -40,6 +40,12 @@ def enable_amp(cfg: Config, device: str = None) -> None:
                          f"'OptimWrapper' or {amp['type']!r} on {device}")
     else:
         cfg.optim_wrapper.update(amp)
+    enable_eval_amp(cfg)
+
+
+def enable_eval_amp(cfg: Config) -> None:
+    """Autocast the validation and test loops (their ``fp16`` flag: fp16 on
+    CUDA, bf16 on CPU); all a test run needs, it builds no optim wrapper."""
     for loop in ('val_cfg', 'test_cfg'):
         if cfg.get(loop) is not None:
             cfg[loop]['fp16'] = True

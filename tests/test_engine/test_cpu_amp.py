@@ -5,7 +5,7 @@ import torch
 from mmengine.config import Config
 
 from mmseg.registry import MODELS, OPTIM_WRAPPERS
-from segnet_mm.engine import ChannelsLastHook, enable_amp
+from segnet_mm.engine import ChannelsLastHook, enable_amp, enable_eval_amp
 from tests.conftest import REPO_ROOT
 
 SMALL = dict(channels=(16, 32, 32, 64, 64))
@@ -77,6 +77,21 @@ def test_enable_amp_picks_the_device_wrapper(device, wrapper_type):
     enable_amp(cfg, device)
     assert cfg.optim_wrapper.type == wrapper_type
     assert cfg.val_cfg.fp16 and cfg.test_cfg.fp16
+
+
+def test_enable_eval_amp_needs_no_optim_wrapper():
+    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
+    cfg.pop('optim_wrapper')
+    enable_eval_amp(cfg)
+    assert cfg.val_cfg.fp16 and cfg.test_cfg.fp16
+
+
+def test_cpu_amp_refuses_a_model_off_the_cpu():
+    model = small_segnet().to('meta')
+    with pytest.raises(RuntimeError, match='the model is on meta: train '
+                       'with tools/train.py --amp'):
+        with wrapper(model).optim_context(model):
+            pass
 
 
 def test_enable_amp_moves_cpu_recipe_to_cuda_bf16():

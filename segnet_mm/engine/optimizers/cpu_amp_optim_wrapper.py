@@ -34,7 +34,19 @@ class CPUAmpOptimWrapper(OptimWrapper):
 
     @contextmanager
     def optim_context(self, model: nn.Module):
-        """Gradient-accumulation context plus CPU bf16 autocast."""
+        """Gradient-accumulation context plus CPU bf16 autocast.
+
+        Raises:
+            RuntimeError: if the model is not on the CPU, where CPU autocast
+                would silently leave it in fp32.
+        """
+        device = next(model.parameters()).device
+        if device.type != 'cpu':
+            raise RuntimeError(
+                f'CPUAmpOptimWrapper autocasts on the CPU, but the model is '
+                f'on {device}: train with tools/train.py --amp (it picks '
+                "AmpOptimWrapper with bf16) or set optim_wrapper.type="
+                "'AmpOptimWrapper'")
         with super().optim_context(model), torch.autocast(
                 'cpu', dtype=self.cast_dtype):
             yield
