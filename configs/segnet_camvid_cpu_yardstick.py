@@ -21,7 +21,7 @@ test_pipeline = [
 model = dict(data_preprocessor=dict(size=(180, 240)))
 train_dataloader = dict(batch_size=8, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 
 max_iters = 3000
 optim_wrapper = dict(type='CPUAmpOptimWrapper', optimizer=dict(lr=0.05))

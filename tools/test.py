@@ -87,14 +87,18 @@ def main():
         cfg.test_dataloader.dataset.pipeline = cfg.get(
             'tta_pipeline') or flip_tta_pipeline(
                 cfg.test_dataloader.dataset.pipeline)
-        cfg.tta_model.module = cfg.model
-        cfg.model = cfg.tta_model
+        cfg.model = dict(
+            cfg.get('tta_model') or dict(type='SegTTAModel'),
+            module=cfg.model)
     if args.out is not None:
         evaluators = cfg.test_evaluator if isinstance(
             cfg.test_evaluator, list) else [cfg.test_evaluator]
-        for evaluator in evaluators:
-            if evaluator['type'] == 'IoUMetric':
-                evaluator.update(output_dir=args.out, keep_results=True)
+        iou = [e for e in evaluators if e['type'] == 'IoUMetric']
+        if not iou:
+            raise ValueError('--out saves IoUMetric\'s label maps, but '
+                             'test_evaluator has no IoUMetric')
+        for evaluator in iou:
+            evaluator.update(output_dir=args.out, keep_results=True)
     setup_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     runner.test()

@@ -1,6 +1,7 @@
-"""Bayesian SegNet uncertainty maps: ``python tools/uncertainty.py CONFIG
-CHECKPOINT IMAGE_OR_DIR --out-dir DIR [--num-samples T] [--device cpu]
-[--cfg-options k=v ...]``.
+"""Bayesian SegNet uncertainty maps: ``python tools/uncertainty.py
+IMAGE_OR_DIR CONFIG CHECKPOINT --out-dir DIR [--num-samples T]
+[--device cpu] [--cfg-options k=v ...]`` (arguments in tools/demo.py's
+order).
 
 Writes ``<name>_pred.png`` (class indices, palette PNG), ``<name>_entropy.png``
 and ``<name>_variance.png`` (16-bit: entropy / log K and variance * K^2 /
@@ -17,10 +18,10 @@ from segnet_mm.apis import (find_images, init_mc_dropout_segmentor,
 def parse_args():
     parser = argparse.ArgumentParser(
         description='MC-dropout prediction, entropy and variance maps')
+    parser.add_argument('input', help='an image, or a directory of images')
     parser.add_argument('config', help='config file (an EncoderDecoder with '
                         'dropout, e.g. configs/bayesian-segnet_camvid.py)')
     parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('input', help='an image, or a directory of images')
     parser.add_argument('--out-dir', required=True, help='output directory')
     parser.add_argument(
         '--num-samples',

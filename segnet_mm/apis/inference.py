@@ -23,7 +23,7 @@ from mmseg.models import BaseSegmentor
 from mmseg.registry import DATASETS
 from mmseg.structures import SegDataSample
 from mmseg.visualization import SegLocalVisualizer
-from ..utils.config_checks import IMAGE_SUFFIXES
+from ..utils.config_checks import IMAGE_SUFFIXES, dataset_classes
 
 PathLike = Union[str, Path]
 
@@ -40,9 +40,8 @@ def dataset_meta_from_config(cfg: Config) -> dict:
     dataset = cfg.test_dataloader.dataset
     dataset_type = dataset.type
     meta = getattr(DATASETS.get(dataset_type), 'METAINFO', None) or {}
-    override = dataset.get('metainfo') or {}
-    classes = tuple(override.get('classes', meta.get('classes', ())))
-    palette = override.get('palette')
+    classes = dataset_classes(dataset) or ()
+    palette = (dataset.get('metainfo') or {}).get('palette')
     if palette is None and classes and set(classes) <= set(
             meta.get('classes', ())) and 'palette' in meta:
         palette = [meta['palette'][meta['classes'].index(c)] for c in classes]

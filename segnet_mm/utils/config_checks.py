@@ -27,8 +27,9 @@ def _heads(model: dict) -> Iterator[Tuple[str, dict]]:
                                      else '')), head
 
 
-def _dataset_classes(dataset: dict) -> Optional[tuple]:
-    """Class names a dataset config will have, if they can be known."""
+def dataset_classes(dataset: dict) -> Optional[tuple]:
+    """Class names a dataset config will have, if they can be known: its
+    ``metainfo`` override, else its registered class's ``METAINFO``."""
     classes = (dataset.get('metainfo') or {}).get('classes')
     if classes is not None:
         return tuple(classes)
@@ -39,7 +40,7 @@ def _dataset_classes(dataset: dict) -> Optional[tuple]:
 
 def check_num_classes(cfg: Config) -> None:
     """Each head's ``num_classes`` equals the training set's classes."""
-    classes = _dataset_classes(cfg.train_dataloader.dataset)
+    classes = dataset_classes(cfg.train_dataloader.dataset)
     if classes is None:
         return
     for key, head in _heads(cfg.model):

@@ -59,8 +59,8 @@ def train_and_test(tmp_path, root, config='configs/segnet_camvid.py',
     train_log = scalars(work_dir)
     assert any('loss' in r for r in train_log)
     assert any('mIoU' in r for r in train_log)
-    out = run_tool('tools/test.py', config, ckpt,
-                   '--work-dir', tmp_path / 'test', '--cfg-options', *opts)
+    out = run_tool('tools/test.py', config, ckpt, '--work-dir',
+                   tmp_path / 'test', *extra, '--cfg-options', *opts)
     assert 'mIoU' in out and 'aAcc' in out and 'mAcc' in out
     assert 'mBFScore' in out
     return out
@@ -84,6 +84,18 @@ def test_test_time_flip(tmp_path, camvid_root):
                    work_dir / 'iter_1.pth', '--tta', '--work-dir',
                    tmp_path / 'test', '--cfg-options', *opts)
     assert 'mIoU' in out
+
+
+def test_out_needs_an_iou_metric(tmp_path):
+    config = tmp_path / 'bf_only.py'
+    config.write_text(f"_base_ = ['{REPO_ROOT}/configs/segnet_camvid.py']\n"
+                      "test_evaluator = [dict(type='BFScoreMetric')]\n")
+    proc = subprocess.run([
+        sys.executable, 'tools/test.py', config, tmp_path / 'unused.pth',
+        '--out', tmp_path / 'out'
+    ], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert 'test_evaluator has no IoUMetric' in proc.stderr
 
 
 def test_train_then_test_on_real_camvid(tmp_path, shared_camvid):

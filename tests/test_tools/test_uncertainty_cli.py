@@ -35,7 +35,7 @@ def tiny_checkpoint(path):
 
 def test_uncertainty_maps_cli(tmp_path, camvid_root):
     ckpt = tiny_checkpoint(tmp_path / 'tiny.pth')
-    out = run_tool('tools/uncertainty.py', CONFIG, ckpt, camvid_root / 'test',
+    out = run_tool('tools/uncertainty.py', camvid_root / 'test', CONFIG, ckpt,
                    '--out-dir', tmp_path / 'maps', '--num-samples', '3',
                    '--cfg-options', *TINY)
     assert '4 image(s)' in out and '(3 samples each)' in out

@@ -2,7 +2,6 @@
 # test/ testannot/), 360x480 frames, 11 classes, void -> 255.
 dataset_type = 'CamVidDataset'
 data_root = 'data/camvid'
-crop_size = (360, 480)
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),

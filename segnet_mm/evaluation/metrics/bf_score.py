@@ -76,7 +76,7 @@ def boundary_f1(pred: np.ndarray,
     Returns:
         np.ndarray: float64, (K, ). NaN where class c is in neither map
         (after ignoring); 0 where it is in only one of them; 1 where both
-        hold c without a boundary (it fills the valid area in both).
+        hold c without a boundary.
     """
     if pred.shape != gt.shape:
         raise ValueError(f'pred shape {pred.shape} != gt shape {gt.shape}')

@@ -32,8 +32,9 @@ class MCDropoutEncoderDecoder(EncoderDecoder):
     layers in training mode (BN keeps its running statistics) and returns,
     per image, at the original size:
 
-    - ``pred_sem_seg``: argmax of the mean softmax;
-    - ``seg_logits``: log of the mean softmax (so its softmax is the mean);
+    - ``seg_logits``: log of the mean softmax (so its softmax is the mean),
+      resized to the original size;
+    - ``pred_sem_seg``: argmax of those resized ``seg_logits``;
     - ``entropy``: predictive entropy of the mean softmax, nats, (1, H, W);
     - ``variance``: variance of the T softmax samples, averaged over
       classes, (1, H, W).
