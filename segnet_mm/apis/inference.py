@@ -24,8 +24,8 @@ from mmseg.registry import DATASETS
 from mmseg.structures import SegDataSample
 from mmseg.visualization import SegLocalVisualizer
 from ..utils.config_checks import IMAGE_SUFFIXES, dataset_classes
+from ..utils.typing_utils import PathLike
 
-PathLike = Union[str, Path]
 
 
 def dataset_meta_from_config(cfg: Config) -> dict:

@@ -19,9 +19,9 @@ from mmseg.structures import SegDataSample
 from ..models.segmentors import MCDropoutEncoderDecoder
 from ..models.segmentors.mc_dropout_encoder_decoder import batch_img_metas
 from ..models.utils import MCDropoutResult, mc_dropout_sample
+from ..utils.typing_utils import PathLike
 from .inference import init_segmentor
 
-PathLike = Union[str, Path]
 # Segmentors that MCDropoutEncoderDecoder can stand in for.
 MC_DROPOUT_TYPES = ('EncoderDecoder', 'MCDropoutEncoderDecoder')
 

@@ -7,11 +7,12 @@ with ``step`` (the training iteration) but no ``iter``.
 """
 import json
 from pathlib import Path
-from typing import Dict, List, NamedTuple, Sequence, Tuple, Union
+from typing import Dict, List, NamedTuple, Sequence, Tuple
 
 from matplotlib.figure import Figure
 
-PathLike = Union[str, Path]
+from ..utils.typing_utils import PathLike
+
 Series = Tuple[List[int], List[float]]
 STEP_KEYS = ('step', 'iter', 'epoch')
 
