@@ -3,8 +3,9 @@
 # autocast + channels-last) spent on scale-jittered random crops (0.5-1.0 of
 # 360x480) with photometric distortion, trained with class-weighted
 # cross-entropy plus the Lovasz-softmax loss, evaluated at 3/4 scale
-# (270x360) and scored at the labels' 360x480. README "CamVid on a CPU
-# budget" has the ablations behind each choice.
+# (270x360) and scored at the labels' 360x480; `tools/test.py --tta` averages
+# each prediction with its horizontal flip's. README "CamVid on a CPU
+# budget" has the ablations behind each choice and the CPU run's results.
 _base_ = ['segnet_camvid_cpu_yardstick.py']
 crop_size = (180, 240)
 train_pipeline = [
