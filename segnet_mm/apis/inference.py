@@ -27,7 +27,6 @@ from ..utils.config_checks import IMAGE_SUFFIXES, dataset_classes
 from ..utils.typing_utils import PathLike
 
 
-
 def dataset_meta_from_config(cfg: Config) -> dict:
     """Classes and palette of the config's test dataset: its
     ``metainfo`` override (a class subset keeps those classes' colours),
