@@ -9,6 +9,7 @@ from the dataset class named in the config, and raises when neither has
 them.
 """
 import os.path as osp
+from collections import Counter
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple, Union
 
@@ -107,8 +108,9 @@ def find_images(path: PathLike) -> List[str]:
         raise FileNotFoundError(
             f'no images ({", ".join(IMAGE_SUFFIXES)}) in {path}')
     stems = [osp.splitext(image)[0] for image in images]
+    counts = Counter(stems)
     clashes = [image for image, stem in zip(images, stems)
-               if stems.count(stem) > 1]
+               if counts[stem] > 1]
     if clashes:
         raise ValueError(f'images in {path} share a name, their outputs would '
                          f'overwrite each other: {", ".join(clashes)}')
