@@ -1,18 +1,17 @@
-# SegNet-Basic (TPAMI 2017, Sec. 4.1): 4 encoder and 4 decoder stages of one
-# 7x7 conv with 64 filters each, BN, no conv bias, ReLU in the encoder only
-# (the decoder has no non-linearity); CamVid recipe of segnet_camvid.py.
-_base_ = ['segnet_camvid.py']
+# SegNet-Basic (TPAMI 2017, Sec. 4.1) with the CamVid recipe of
+# segnet_camvid.py: 360x480 inputs, batch 4, 40k iterations of mmseg's
+# schedule_40k, cross-entropy balanced by the published median-frequency
+# weights.
+_base_ = [
+    '_base_/models/segnet-basic.py', '_base_/datasets/camvid.py',
+    '_base_/default_runtime.py', 'mmseg::_base_/schedules/schedule_40k.py'
+]
+crop_size = (360, 480)
+data_preprocessor = dict(size=crop_size)
 model = dict(
-    backbone=dict(
-        num_convs=(1, 1, 1, 1),
-        channels=(64, 64, 64, 64),
-        kernel_size=7,
-        conv_bias=False),
+    data_preprocessor=data_preprocessor,
     decode_head=dict(
-        num_convs=(1, 1, 1, 1),
-        in_channels=(64, 64, 64, 64),
-        in_index=(0, 1, 2, 3),
-        channels=64,
-        kernel_size=7,
-        conv_bias=False,
-        act_cfg=None))
+        num_classes=11,
+        loss_decode=dict(
+            type='WeightedCrossEntropyLoss',
+            class_weight={{_base_.class_weight}})))

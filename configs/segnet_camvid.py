@@ -7,14 +7,11 @@ _base_ = [
     '_base_/default_runtime.py', 'mmseg::_base_/schedules/schedule_40k.py'
 ]
 crop_size = (360, 480)
-class_weight = [
-    0.2595, 0.1826, 4.5640, 0.1417, 0.9051, 0.3826, 9.6446, 1.8418, 0.6823,
-    6.2478, 7.3614
-]
 data_preprocessor = dict(size=crop_size)
 model = dict(
     data_preprocessor=data_preprocessor,
     decode_head=dict(
         num_classes=11,
         loss_decode=dict(
-            type='WeightedCrossEntropyLoss', class_weight=class_weight)))
+            type='WeightedCrossEntropyLoss',
+            class_weight={{_base_.class_weight}})))

@@ -7,6 +7,8 @@ import os.path as osp
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
+from mmseg.evaluation import IoUMetric
+from mmseg.registry import METRICS
 
 from segnet_mm.engine import enable_eval_amp, setup_cpu_distributed
 from segnet_mm.utils import flip_tta_pipeline
@@ -93,7 +95,10 @@ def main():
     if args.out is not None:
         evaluators = cfg.test_evaluator if isinstance(
             cfg.test_evaluator, list) else [cfg.test_evaluator]
-        iou = [e for e in evaluators if e['type'] == 'IoUMetric']
+        iou = [
+            e for e in evaluators
+            if issubclass(METRICS.get(e['type']), IoUMetric)
+        ]
         if not iou:
             raise ValueError('--out saves IoUMetric\'s label maps, but '
                              'test_evaluator has no IoUMetric')

@@ -14,6 +14,7 @@ segnet_mm therefore:
 * loads local files explicitly weights-only, and turns torch's refusal into
   an error that names the file.
 """
+import importlib
 import os.path as osp
 import pickle
 import re
@@ -23,6 +24,9 @@ import torch
 from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
 
+# numpy >= 2 keeps these in numpy._core (numpy.core is a deprecated alias);
+# numpy 1.26 has numpy._core as an alias of numpy.core.
+_multiarray = importlib.import_module('numpy._core.multiarray')
 _BUILTIN_STATISTICS = ('min', 'max', 'current', 'mean')
 _NUMPY_DTYPES = (np.float64, np.float32, np.float16, np.int64, np.int32,
                  np.uint8, np.bool_)
@@ -31,8 +35,8 @@ SAFE_GLOBALS = [
     HistoryBuffer,
     np.ndarray,
     np.dtype,
-    np.core.multiarray._reconstruct,
-    np.core.multiarray.scalar,
+    _multiarray._reconstruct,
+    _multiarray.scalar,
     *(type(np.dtype(t)) for t in _NUMPY_DTYPES),
 ]
 

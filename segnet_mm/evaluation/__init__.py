@@ -1,3 +1,3 @@
-from .metrics import BFScoreMetric
+from .metrics import BFScoreMetric, ClassIoUMetric
 
-__all__ = ['BFScoreMetric']
+__all__ = ['BFScoreMetric', 'ClassIoUMetric']

@@ -135,6 +135,39 @@ class _IterClock(Hook):
         self.end = time.perf_counter()
 
 
+def runner_seconds_per_iter(cfg: Config, work_dir: str, warmup: int = 2,
+                            iters: int = 4) -> float:
+    """Seconds per training iteration of ``cfg`` through mmengine's Runner
+    after ``warmup`` iterations; no validation, no checkpoints."""
+    from mmengine.runner import Runner
+    cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
+    cfg.work_dir = work_dir
+    cfg.train_cfg.max_iters = warmup + iters
+    cfg.default_hooks.checkpoint.interval = 10**9
+    cfg.default_hooks.checkpoint.save_last = False
+    cfg.log_level = 'WARNING'
+    runner = Runner.from_cfg(cfg)
+    clock = _IterClock(warmup)
+    runner.register_hook(clock, 'LOWEST')
+    runner.train()
+    return (clock.end - clock.start) / iters
+
+
+def _train_on(cfg: Config, data_root: str) -> Config:
+    cfg.train_dataloader.dataset.data_root = data_root
+    cfg.train_dataloader.dataset.data_prefix = dict(
+        img_path='train', seg_map_path='trainannot')
+    return cfg
+
+
+def config_train_step(config: str, data_root: str, work_dir: str,
+                      warmup: int = 2, iters: int = 4) -> Dict[str, float]:
+    """Seconds per iteration of ``config`` as it is (its pipeline, batch,
+    optim wrapper and hooks), training on ``data_root``'s ``train``."""
+    cfg = _train_on(Config.fromfile(config), data_root)
+    return dict(seconds=runner_seconds_per_iter(cfg, work_dir, warmup, iters))
+
+
 def runner_train_step(config: str, data_root: str, work_dir: str,
                       shape, batch: int, fast: bool, warmup: int = 2,
                       iters: int = 4) -> Dict[str, float]:
@@ -144,22 +177,12 @@ def runner_train_step(config: str, data_root: str, work_dir: str,
     ``fast`` False turns the config back into mmengine's fp32 default
     (``OptimWrapper``, no channels-last hook).
     """
-    from mmengine.runner import Runner
-    cfg = Config.fromfile(config)
-    cfg.train_dataloader.dataset.data_root = data_root
-    cfg.train_dataloader.dataset.data_prefix = dict(
-        img_path='train', seg_map_path='trainannot')
+    cfg = _train_on(Config.fromfile(config), data_root)
     cfg.train_dataloader.batch_size = batch
     for t in cfg.train_dataloader.dataset.pipeline:
         if t['type'] == 'Resize':
             t['scale'] = (shape[1], shape[0])
     cfg.model.data_preprocessor.size = tuple(shape)
-    cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
-    cfg.work_dir = work_dir
-    cfg.train_cfg.max_iters = warmup + iters
-    cfg.default_hooks.checkpoint.interval = 10**9
-    cfg.default_hooks.checkpoint.save_last = False
-    cfg.log_level = 'WARNING'
     if not fast:
         cfg.optim_wrapper.type = 'OptimWrapper'
         cfg.optim_wrapper.pop('dtype', None)
@@ -167,11 +190,7 @@ def runner_train_step(config: str, data_root: str, work_dir: str,
             h for h in cfg.get('custom_hooks', [])
             if h['type'] != 'ChannelsLastHook'
         ]
-    runner = Runner.from_cfg(cfg)
-    clock = _IterClock(warmup)
-    runner.register_hook(clock, 'LOWEST')
-    runner.train()
-    return dict(seconds=(clock.end - clock.start) / iters)
+    return dict(seconds=runner_seconds_per_iter(cfg, work_dir, warmup, iters))
 
 
 def write_train_images(root: Path, shape, num: int) -> str:

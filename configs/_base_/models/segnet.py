@@ -1,7 +1,6 @@
 # SegNet: VGG16-BN encoder keeping its pooling indices + mirrored decoder
 # unpooling with them (Badrinarayanan et al., TPAMI 2017). 29.44M parameters
 # for 11 classes.
-custom_imports = dict(imports=['segnet_mm'], allow_failed_imports=False)
 norm_cfg = dict(type='BN', requires_grad=True)
 data_preprocessor = dict(
     type='SegDataPreProcessor',

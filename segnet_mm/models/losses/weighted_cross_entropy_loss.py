@@ -37,14 +37,37 @@ def weighted_cross_entropy(pred: Tensor,
 class WeightedCrossEntropyLoss(CrossEntropyLoss):
     """Softmax cross-entropy with class weights and an ignore index.
 
-    mmseg's ``CrossEntropyLoss`` (same arguments), whose class-weighted mean
-    works when labels hold ``ignore_index``; see
-    :func:`weighted_cross_entropy`.
+    mmseg's ``CrossEntropyLoss``, whose class-weighted mean works when
+    labels hold ``ignore_index``; see :func:`weighted_cross_entropy`.
+
+    Args:
+        ignore_index (int): Label ignored when the caller passes none
+            (``BaseDecodeHead`` passes its own; mmseg's ``DDRHead`` and
+            ``PIDHead`` pass none). Default: 255.
+        **kwargs: ``CrossEntropyLoss``'s arguments (``class_weight``,
+            ``loss_weight``, ``avg_non_ignore``, ``loss_name`` ...).
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, ignore_index: int = 255, **kwargs) -> None:
         super().__init__(**kwargs)
         if self.use_sigmoid or self.use_mask:
             raise ValueError('WeightedCrossEntropyLoss is the softmax loss: '
                              'use_sigmoid and use_mask must be False')
         self.cls_criterion = weighted_cross_entropy
+        self.ignore_index = ignore_index
+
+    def forward(self,
+                cls_score: Tensor,
+                label: Tensor,
+                weight: Optional[Tensor] = None,
+                avg_factor: Optional[float] = None,
+                reduction_override: Optional[str] = None,
+                ignore_index: Optional[int] = None,
+                **kwargs) -> Tensor:
+        """``CrossEntropyLoss.forward`` with ``self.ignore_index`` where
+        ``ignore_index`` is not given."""
+        if ignore_index is None:
+            ignore_index = self.ignore_index
+        return super().forward(cls_score, label, weight, avg_factor,
+                               reduction_override, ignore_index=ignore_index,
+                               **kwargs)

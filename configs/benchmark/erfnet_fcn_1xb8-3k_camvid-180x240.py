@@ -1,0 +1,13 @@
+# ERFNet (Romera et al., T-ITS 2018) with mmseg's FCN head, from scratch
+# under the CamVid CPU-budget recipe.
+_base_ = [
+    'mmseg::_base_/models/erfnet_fcn.py',
+    '../_base_/datasets/camvid_180x240.py',
+    '../_base_/schedules/schedule_3k_cpu-bf16.py'
+]
+norm_cfg = dict(type='BN', requires_grad=True)
+model = dict(
+    data_preprocessor=dict(size={{_base_.crop_size}}),
+    decode_head=dict(
+        num_classes=11, norm_cfg=norm_cfg,
+        loss_decode={{_base_.decode_loss}}))

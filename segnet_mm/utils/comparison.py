@@ -1,0 +1,122 @@
+"""Rows of the model comparison table (``tools/compare_models.py``): per
+config its size and cost, speed measured on this machine, and the val and
+test results its work dir holds. A value that was not measured stays
+None and prints blank."""
+import json
+import math
+import platform
+from datetime import date
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import torch
+from mmengine.config import Config
+
+from .run_results import final_val, test_metrics, train_device
+from .typing_utils import PathLike
+
+SPEED_FILE = 'cpu_speed.json'
+
+
+def padded_shape(cfg: Config, shape: Sequence[int]) -> Tuple[int, int]:
+    """``shape`` (H, W) as the config's data preprocessor feeds it to the
+    model at test time: padded up to its ``test_cfg.size_divisor``."""
+    test_cfg = cfg.model.get('data_preprocessor', {}).get('test_cfg') or {}
+    divisor = test_cfg.get('size_divisor') or 1
+    return tuple(math.ceil(s / divisor) * divisor for s in shape)
+
+
+def count_params(model: torch.nn.Module) -> int:
+    """Parameters used at inference: auxiliary heads left out."""
+    aux = getattr(model, 'auxiliary_head', None)
+    dropped = 0 if aux is None else sum(p.numel() for p in aux.parameters())
+    return sum(p.numel() for p in model.parameters()) - dropped
+
+
+def machine_name() -> str:
+    """The CPU's model name and core count, for the speed columns."""
+    name = platform.processor() or platform.machine()
+    cpuinfo = Path('/proc/cpuinfo')
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith('model name'):
+                name = line.split(':', 1)[1].strip()
+                break
+    return f'{name}, {torch.get_num_threads()} threads'
+
+
+def save_speed(work_dir: PathLike, inference_ms: float,
+               train_s_per_iter: float) -> Path:
+    """Write this machine's speed measurements into ``work_dir``."""
+    path = Path(work_dir) / SPEED_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(dict(
+        machine=machine_name(), date=date.today().isoformat(),
+        torch=torch.__version__, inference_ms=inference_ms,
+        train_s_per_iter=train_s_per_iter), indent=1))
+    return path
+
+
+def load_speed(work_dir: PathLike) -> Dict:
+    """The speed measurements saved in ``work_dir``; empty if none."""
+    path = Path(work_dir) / SPEED_FILE
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def collect_row(config: PathLike, work_dir: PathLike,
+                cost: Optional[Dict] = None) -> Dict:
+    """One table row: ``cost`` (params, MACs, input shape, as measured by
+    the caller), the saved speed, val at the last iteration, test
+    metrics and the training device."""
+    cfg = Config.fromfile(str(config))
+    return dict(
+        name=Path(config).stem,
+        config=str(config),
+        backbone=cfg.model.backbone.type,
+        head=cfg.model.decode_head.type,
+        crop=cfg.get('crop_size'),
+        iters=cfg.train_cfg.get('max_iters'),
+        **(cost or {}),
+        speed=load_speed(work_dir),
+        device=train_device(work_dir),
+        val=final_val(work_dir, cfg.train_cfg.get('max_iters')),
+        test=test_metrics(Path(work_dir) / 'test'),
+    )
+
+
+def _fmt(value, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ''
+    return f'{value:.{digits}f}'
+
+
+def format_tables(rows: Sequence[Dict],
+                  class_names: Sequence[str]) -> str:
+    """Two markdown tables in mmseg's results style: the comparison (cost,
+    speed, val and test) and the per-class test IoU."""
+    head = ('| config | backbone | head | crop | lr schd | device | '
+            'params (M) | GMACs | input | CPU bf16 ms/img | CPU s/iter | '
+            'val aAcc | val mAcc | val mIoU | test aAcc | test mAcc | '
+            'test mIoU |')
+    lines = [head, '|' + '---|' * head.count(' | ') + '---|']
+    for r in rows:
+        crop = 'x'.join(map(str, r['crop'])) if r.get('crop') else ''
+        shape = 'x'.join(map(str, r['input'])) if r.get('input') else ''
+        params = r.get('params')
+        macs = r.get('macs')
+        lines.append('| ' + ' | '.join([
+            f"`{r['name']}`", r['backbone'], r['head'], crop,
+            str(r.get('iters') or ''), r.get('device') or '',
+            _fmt(params / 1e6 if params else None),
+            _fmt(macs / 1e9 if macs else None, 1), shape,
+            _fmt(r['speed'].get('inference_ms'), 0),
+            _fmt(r['speed'].get('train_s_per_iter')),
+            *(_fmt(r['val'].get(k)) for k in ('aAcc', 'mAcc', 'mIoU')),
+            *(_fmt(r['test'].get(k)) for k in ('aAcc', 'mAcc', 'mIoU')),
+        ]) + ' |')
+    lines += ['', '| config | ' + ' | '.join(class_names) + ' |',
+              '|---|' + '---|' * len(class_names)]
+    for r in rows:
+        lines.append(f"| `{r['name']}` | " + ' | '.join(
+            _fmt(r['test'].get(f'IoU.{c}')) for c in class_names) + ' |')
+    return '\n'.join(lines)

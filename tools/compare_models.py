@@ -1,0 +1,94 @@
+"""The model comparison table, in mmseg's results format:
+
+    python tools/compare_models.py CONFIG [CONFIG ...] [--work-root DIR]
+        [--measure] [--shape 360 480] [--out table.md]
+
+Per config: parameters used at inference and MACs at --shape (padded as
+the config's data preprocessor pads it; pooling and unpooling counted),
+the bf16 CPU inference ms/img and training s/iter saved in its work dir
+(``--measure`` measures them now on this machine and saves them), the val
+aAcc/mAcc/mIoU logged at the last iteration, the test metrics of
+``tools/test.py --work-dir WORK_DIR/test``, and per-class test IoU. The
+work dir of CONFIG is WORK_ROOT/<config name> (default work_dirs/, as
+tools/train.py). Blank = not measured.
+"""
+import argparse
+import tempfile
+from pathlib import Path
+
+import torch
+from mmengine.config import Config
+
+from segnet_mm.datasets import CamVidDataset, write_synthetic_camvid
+from segnet_mm.utils import benchmark as bm
+from segnet_mm.utils.comparison import (collect_row, count_params,
+                                        format_tables, padded_shape,
+                                        save_speed)
+from segnet_mm.utils.complexity import SegmentorLogits, count_macs
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('configs', nargs='+', help='config files')
+    parser.add_argument('--work-root', default='work_dirs',
+                        help='work dirs are WORK_ROOT/<config name>')
+    parser.add_argument('--shape', type=int, nargs=2, default=[360, 480],
+                        help='(H, W) for MACs and inference time')
+    parser.add_argument('--measure', action='store_true',
+                        help='measure inference and training speed on this '
+                        'machine now and save it in each work dir')
+    parser.add_argument('--iters', type=int, default=3,
+                        help='timed iterations per speed measurement')
+    parser.add_argument('--out', help='also write the tables to this file')
+    return parser.parse_args()
+
+
+def measure_cost(config: str, shape) -> dict:
+    """Parameters and MACs at the padded ``shape``; ops mmengine could not
+    count are reported, not guessed."""
+    model = bm.build_model(config, fast=False).eval()
+    shape = padded_shape(Config.fromfile(config), shape)
+    macs, unsupported, _ = count_macs(SegmentorLogits(model),
+                                      torch.randn(1, 3, *shape))
+    if unsupported:
+        print(f'{config}: MACs leave out {dict(unsupported)}')
+    return dict(params=count_params(model), macs=macs, input=shape)
+
+
+def measure_speed(config: str, work_dir: Path, shape, data_root: str,
+                  iters: int) -> None:
+    """bf16 + channels-last inference and the config's own training step
+    on this CPU, saved in ``work_dir``."""
+    shape = padded_shape(Config.fromfile(config), shape)
+    inference = bm.inference(config, shape, fast=True, compact=None,
+                             iters=iters)
+    with tempfile.TemporaryDirectory() as tmp:
+        train = bm.config_train_step(config, data_root, tmp, iters=iters)
+    path = save_speed(work_dir, inference['seconds'] * 1e3, train['seconds'])
+    print(f'{config}: {inference["seconds"] * 1e3:.0f} ms/img, '
+          f'{train["seconds"]:.2f} s/iter -> {path}')
+
+
+def main():
+    args = parse_args()
+    for config in args.configs:
+        if not Path(config).is_file():
+            raise FileNotFoundError(f'config {config} can not be found')
+    work_dirs = [Path(args.work_root) / Path(c).stem for c in args.configs]
+    costs = [measure_cost(c, args.shape) for c in args.configs]
+    if args.measure:
+        with tempfile.TemporaryDirectory() as data:
+            root = str(write_synthetic_camvid(data, splits=('train', ),
+                                              num=16, size=(360, 480)))
+            for config, work_dir in zip(args.configs, work_dirs):
+                measure_speed(config, work_dir, args.shape, root, args.iters)
+    rows = [collect_row(c, w, cost)
+            for c, w, cost in zip(args.configs, work_dirs, costs)]
+    table = format_tables(rows, CamVidDataset.METAINFO['classes'])
+    print(table)
+    if args.out:
+        Path(args.out).write_text(table + '\n')
+
+
+if __name__ == '__main__':
+    main()
