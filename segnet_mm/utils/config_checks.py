@@ -38,12 +38,20 @@ def dataset_classes(dataset: dict) -> Optional[tuple]:
     return tuple(meta['classes']) if 'classes' in meta else None
 
 
+# Heads that predict something other than the dataset's classes: mmseg's
+# STDCHead is STDC's two-class (boundary / not) detail head.
+BINARY_HEADS = ('STDCHead', )
+
+
 def check_num_classes(cfg: Config) -> None:
-    """Each head's ``num_classes`` equals the training set's classes."""
+    """Each head's ``num_classes`` equals the training set's classes
+    (``BINARY_HEADS`` excepted)."""
     classes = dataset_classes(cfg.train_dataloader.dataset)
     if classes is None:
         return
     for key, head in _heads(cfg.model):
+        if head.get('type') in BINARY_HEADS:
+            continue
         if head.get('num_classes') != len(classes):
             raise ConfigCheckError(
                 f'{key}.num_classes is {head.get("num_classes")} but the '
