@@ -1,22 +1,55 @@
+import shutil
+import sys
 from pathlib import Path
 
 from setuptools import find_packages, setup
+
+ROOT = Path(__file__).resolve().parent
+# Shipped inside the package as mmseg ships its own (``mmseg/.mim``), so an
+# installed segnet_mm carries its configs and model index.
+MIM_FILES = ('configs', 'model-index.yml')
 
 
 def get_version() -> str:
     """``__version__`` of segnet_mm/version.py, without importing the
     package (its imports need the dependencies being installed)."""
     scope = {}
-    exec(Path(__file__).with_name('segnet_mm').joinpath(
-        'version.py').read_text(), scope)
+    exec(ROOT.joinpath('segnet_mm', 'version.py').read_text(), scope)
     return scope['__version__']
 
 
+def add_mim_extension() -> None:
+    """Copy ``MIM_FILES`` into ``segnet_mm/.mim`` when building a wheel or
+    an sdist (``pip install .`` builds a wheel); an editable install reads
+    them from the checkout."""
+    if not {'bdist_wheel', 'sdist'} & set(sys.argv):
+        return
+    mim = ROOT / 'segnet_mm' / '.mim'
+    shutil.rmtree(mim, ignore_errors=True)
+    mim.mkdir()
+    for name in MIM_FILES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, mim / name,
+                            ignore=shutil.ignore_patterns('__pycache__'))
+        else:
+            shutil.copy(src, mim / name)
+
+
+add_mim_extension()
 setup(
     name='segnet-mm',
     version=get_version(),
     description='SegNet (Badrinarayanan et al., TPAMI 2017) as an MMSegmentation plugin',
     packages=find_packages(include=['segnet_mm', 'segnet_mm.*']),
+    package_data={
+        'segnet_mm': [
+            '.mim/model-index.yml', '.mim/configs/*.py',
+            '.mim/configs/*.yaml', '.mim/configs/*/*.py',
+            '.mim/configs/*/*/*.py'
+        ]
+    },
     python_requires='>=3.9',
     install_requires=['mmsegmentation==1.2.2', 'mmengine==0.10.7', 'mmcv==2.1.0'],
+    extras_require={'onnx': ['onnx', 'onnxruntime']},
 )

@@ -52,7 +52,7 @@ def test_entry_matches_its_config(model):
     assert model['Name'] == path.stem
     cfg = Config.fromfile(path)
     meta = model['Metadata']
-    h, w = cfg.model.data_preprocessor.size
+    h, w = cfg.model.data_preprocessor.get('size') or cfg.crop_size
     assert meta['crop size'] == f'({h},{w})'
     assert meta['lr schd'] == cfg.train_cfg.max_iters
     assert meta['Batch Size'] == cfg.train_dataloader.batch_size
@@ -60,7 +60,8 @@ def test_entry_matches_its_config(model):
     # One result, or a list of them (runs on different machines).
     for result in results if isinstance(results, list) else [results]:
         assert result['Task'] == 'Semantic Segmentation'
-        assert result['Dataset'] == meta['Training Data']
+        assert result['Dataset'] in (meta['Training Data'],
+                                     f"{meta['Training Data']} test")
         for name, value in result.get('Metrics', {}).items():
             assert name in ('aAcc', 'mAcc', 'mIoU', 'mBFScore')
             assert 0 < value < 100

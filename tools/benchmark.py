@@ -190,7 +190,7 @@ def main():
         seg['fp32']['peak_mib'])
     results['train'] = train
     results['ratios'] = ratios
-    print('\nTargets (issue 3):')
+    print('\nRatios against the CPU speed targets:')
     print(f'  Runner fast / plain bf16+CL loop: '
           f'{ratios["runner_vs_plain_fast"]:.2f}x (target <= 1.1)')
     print(f'  Runner fp32 / Runner fast: '

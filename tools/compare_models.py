@@ -18,6 +18,7 @@ from pathlib import Path
 
 import torch
 from mmengine.config import Config
+from mmseg.utils import register_all_modules
 
 from segnet_mm.datasets import CamVidDataset, write_synthetic_camvid
 from segnet_mm.utils import benchmark as bm
@@ -71,6 +72,7 @@ def measure_speed(config: str, work_dir: Path, shape, data_root: str,
 
 def main():
     args = parse_args()
+    register_all_modules()
     for config in args.configs:
         if not Path(config).is_file():
             raise FileNotFoundError(f'config {config} can not be found')

@@ -1,5 +1,5 @@
 # STDC1 (Fan et al., CVPR 2021) as mmseg's STDC1 (FCN head, two auxiliary
-# FCN heads and the boundary head, its two-class boundary head unchanged), from scratch under the CamVid
+# FCN heads and the two-class boundary head), from scratch under the CamVid
 # CPU-budget recipe. The decode head trains on the recipe's loss without
 # mmseg's OHEM sampler; the auxiliary heads keep theirs. Its context path
 # needs sides divisible by 32: crops are padded to 192x256 (void), test

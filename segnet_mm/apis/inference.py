@@ -24,6 +24,7 @@ from mmseg.models import BaseSegmentor
 from mmseg.registry import DATASETS
 from mmseg.structures import SegDataSample
 from mmseg.visualization import SegLocalVisualizer
+from ..engine.checkpoint import enable_safe_checkpoints
 from ..utils.config_checks import IMAGE_SUFFIXES, dataset_classes
 from ..utils.typing_utils import PathLike
 
@@ -71,6 +72,7 @@ def init_segmentor(config: Union[PathLike, Config],
         (``meta.dataset_meta`` of the checkpoint, else the config's test
         dataset ``METAINFO``).
     """
+    enable_safe_checkpoints()
     model = init_model(
         str(config) if isinstance(config, Path) else config,
         None,

@@ -1,12 +1,16 @@
 from .amp import enable_amp, enable_eval_amp
-from .checkpoint import SAFE_GLOBALS, load_local_weights_only
+from .checkpoint import (SAFE_GLOBALS, enable_safe_checkpoints,
+                         load_local_weights_only)
 from .cpu_distributed import setup_cpu_distributed
-from .hooks import ChannelsLastHook, NonFiniteLossError, NonFiniteLossHook
+from .hooks import (ChannelsLastHook, NonFiniteLossError, NonFiniteLossHook,
+                    SafeCheckpointHook)
 from .optimizers import CPUAmpOptimWrapper
 
 __all__ = [
-    'enable_amp', 'enable_eval_amp', 'SAFE_GLOBALS', 'load_local_weights_only',
+    'enable_amp', 'enable_eval_amp', 'SAFE_GLOBALS', 'enable_safe_checkpoints',
+    'load_local_weights_only',
     'setup_cpu_distributed',
     'ChannelsLastHook', 'NonFiniteLossHook', 'NonFiniteLossError',
+    'SafeCheckpointHook',
     'CPUAmpOptimWrapper'
 ]

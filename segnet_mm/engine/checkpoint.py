@@ -3,16 +3,22 @@
 torch >= 2.6 loads with ``weights_only=True``: only tensors, containers and
 allow-listed globals. mmengine 0.10.7's checkpoints also hold its
 ``HistoryBuffer`` logs (numpy arrays) and pickle the buffer's statistics
-functions by name, which would need ``builtins.getattr`` allowed. Importing
-segnet_mm therefore:
+functions by name, which would need ``builtins.getattr`` allowed.
+:func:`load_local_weights_only`:
 
-* allow-lists exactly the numpy and ``HistoryBuffer`` types a checkpoint of
-  ours needs (``SAFE_GLOBALS``), never ``getattr`` and never full pickle;
-* stops ``HistoryBuffer`` pickling its four built-in statistics (they are
-  class-level and re-registered on load anyway), so new checkpoints need no
-  ``getattr``;
+* allow-lists, only while it loads, exactly the numpy and ``HistoryBuffer``
+  types a checkpoint of ours needs (``SAFE_GLOBALS``), never ``getattr``
+  and never full pickle;
 * loads local files explicitly weights-only, and turns torch's refusal into
   an error that names the file.
+
+:func:`enable_safe_checkpoints` makes it mmengine's loader for local files
+and stops ``HistoryBuffer`` pickling its four built-in statistics (they
+are class-level and re-registered on load anyway), so new checkpoints need
+no ``getattr``. It changes the process, so it runs only where asked:
+``SafeCheckpointHook`` (in our runtime config: train, test, resume) and
+``segnet_mm.apis.init_segmentor`` (demo, uncertainty, ONNX export) call
+it; importing segnet_mm does not.
 """
 import importlib
 import os.path as osp
@@ -69,8 +75,9 @@ def load_local_weights_only(filename: str, map_location=None):
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint {filename} can not be found.')
     try:
-        return torch.load(
-            filename, map_location=map_location, weights_only=True)
+        with torch.serialization.safe_globals(SAFE_GLOBALS):
+            return torch.load(
+                filename, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
         # torch's message explains weights_only at length; the refused
         # type is in its "Unsupported global: GLOBAL x.y" line.
@@ -87,7 +94,10 @@ def load_local_weights_only(filename: str, map_location=None):
             f'can not read checkpoint {filename}: {err}') from err
 
 
-torch.serialization.add_safe_globals(SAFE_GLOBALS)
-HistoryBuffer.__getstate__ = _history_buffer_getstate
-CheckpointLoader.register_scheme(
-    prefixes='', loader=load_local_weights_only, force=True)
+def enable_safe_checkpoints() -> None:
+    """Stop ``HistoryBuffer`` pickling its built-in statistics, and load
+    local checkpoints through :func:`load_local_weights_only` (mmengine's
+    ``CheckpointLoader``), for the rest of the process. Idempotent."""
+    HistoryBuffer.__getstate__ = _history_buffer_getstate
+    CheckpointLoader.register_scheme(
+        prefixes='', loader=load_local_weights_only, force=True)

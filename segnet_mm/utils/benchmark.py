@@ -2,6 +2,7 @@
 throughput, training step time (plain PyTorch loop and mmengine's Runner)
 and peak memory, each meant to run in a fresh process (see the tool)."""
 import time
+import uuid
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Callable, Dict, Optional
@@ -138,8 +139,20 @@ class _IterClock(Hook):
 def runner_seconds_per_iter(cfg: Config, work_dir: str, warmup: int = 2,
                             iters: int = 4) -> float:
     """Seconds per training iteration of ``cfg`` through mmengine's Runner
-    after ``warmup`` iterations; no validation, no checkpoints."""
+    after ``warmup`` iterations; no validation, no checkpoints. A fresh
+    name gives each call its own logger and visualizer (mmengine keeps
+    both process-wide by name; mmseg's runtime names its visualizer
+    'visualizer')."""
     from mmengine.runner import Runner
+    cfg.experiment_name = f'speed_{uuid.uuid4().hex}'
+    if cfg.get('visualizer'):
+        cfg.visualizer.name = cfg.experiment_name
+    # Only the time counts: a loss going non-finite in these few steps
+    # (CGNet under the CPU recipe on synthetic frames) must not stop them.
+    cfg.custom_hooks = [
+        h for h in cfg.get('custom_hooks', [])
+        if h['type'] != 'NonFiniteLossHook'
+    ]
     cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
     cfg.work_dir = work_dir
     cfg.train_cfg.max_iters = warmup + iters

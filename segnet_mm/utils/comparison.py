@@ -7,12 +7,12 @@ import math
 import platform
 from datetime import date
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import Config
 
-from .run_results import final_val, test_metrics, train_device
+from .run_results import final_val, final_test, train_device
 from .typing_utils import PathLike
 
 SPEED_FILE = 'cpu_speed.json'
@@ -80,7 +80,7 @@ def collect_row(config: PathLike, work_dir: PathLike,
         speed=load_speed(work_dir),
         device=train_device(work_dir),
         val=final_val(work_dir, cfg.train_cfg.get('max_iters')),
-        test=test_metrics(Path(work_dir) / 'test'),
+        test=final_test(Path(work_dir) / 'test'),
     )
 
 

@@ -34,7 +34,7 @@ def final_val(work_dir: PathLike, max_iters: int) -> Dict[str, float]:
     return found
 
 
-def test_metrics(test_dir: PathLike) -> Dict[str, float]:
+def final_test(test_dir: PathLike) -> Dict[str, float]:
     """The newest test run's metrics in ``test_dir``
     (``TIMESTAMP/TIMESTAMP.json``); empty if there is none.
 

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Dict, List, NamedTuple, Sequence, Tuple
 
+from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from ..utils.typing_utils import PathLike
@@ -178,8 +179,10 @@ def plot_curves(paths: Sequence[PathLike], keys: Sequence[str],
                 errors.append(f'{label}: {err.args[0]}')
         if not drawn[key]:
             raise KeyError('; '.join(errors))
-    fig = Figure(figsize=(8, 3 * len(keys)), layout='constrained')
+    fig = Figure(figsize=(11, 3.5 * len(keys)), layout='constrained')
     for ax, key in zip(fig.subplots(len(keys), 1, squeeze=False)[:, 0], keys):
+        if len(drawn[key]) > 10:  # the default cycle repeats after 10
+            ax.set_prop_cycle(color=colormaps['tab20'].colors)
         for label, (steps, values) in drawn[key].items():
             ax.plot(steps, values, label=label, marker='.' if len(steps) < 50
                     else None)
@@ -187,7 +190,8 @@ def plot_curves(paths: Sequence[PathLike], keys: Sequence[str],
         ax.set_xlabel('iteration')
         ax.grid(alpha=0.3)
         if len(drawn[key]) > 1:
-            ax.legend(fontsize='small')
+            ax.legend(fontsize='small', loc='center left',
+                      bbox_to_anchor=(1.01, 0.5))
     Path(out_file).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out_file, dpi=100)
     return drawn

@@ -81,3 +81,14 @@ def test_flip_tta_pipeline_keeps_test_resolution():
     assert [t['prob'] for t in steps[1]] == [0., 1.]
     assert steps[2:] == [[dict(type='LoadAnnotations')],
                          [dict(type='PackSegInputs')]]
+
+
+def test_binary_boundary_head_is_not_held_to_the_classes():
+    """STDC's detail head predicts boundary / not (2 classes) by design;
+    any other head with 2 classes still fails."""
+    cfg = camvid_cfg(name='benchmark/stdc1_1xb8-3k_camvid-180x240.py')
+    check_config(cfg)
+    cfg.model.auxiliary_head[0].num_classes = 2
+    with pytest.raises(ConfigCheckError,
+                       match=r'auxiliary_head\[0\].num_classes is 2'):
+        check_config(cfg)

@@ -26,6 +26,7 @@ test_cfg = dict(type='TestLoop', fp16=True)
 # config keeps the runtime's hooks).
 custom_hooks = [
     dict(type='NonFiniteLossHook'),
+    dict(type='SafeCheckpointHook'),
     dict(type='ChannelsLastHook')
 ]
 default_hooks = dict(

@@ -5,8 +5,7 @@ from torch import Tensor
 
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
-from ..backbones.segnet import _check_stage_args, conv_stack
-from ..utils import PoolOutput, max_unpool2x2
+from ..utils import PoolOutput, check_stage_args, conv_stack, max_unpool2x2
 
 
 @MODELS.register_module()
@@ -50,7 +49,7 @@ class SegNetHead(BaseDecodeHead):
             raise ValueError("SegNetHead needs input_transform="
                              f"'multiple_select', got {transform!r}")
         super().__init__(**kwargs)
-        _check_stage_args(num_convs, self.in_channels, dropout_stages)
+        check_stage_args(num_convs, self.in_channels, dropout_stages)
         widths = (self.channels, *self.in_channels[:-1])
         decoder = []
         for i, n in enumerate(num_convs):

@@ -1,0 +1,51 @@
+"""Reading a run's work dir and formatting the comparison table."""
+from segnet_mm.datasets import CamVidDataset
+from segnet_mm.utils.comparison import (collect_row, format_tables,
+                                        padded_shape, save_speed)
+from segnet_mm.utils.run_results import final_val, final_test, train_device
+from tests.conftest import REPO_ROOT
+from tests.utils import fake_work_dir
+
+CLASSES = CamVidDataset.METAINFO['classes']
+CONFIG = REPO_ROOT / 'configs/benchmark/segnet-basic_1xb8-3k_camvid-180x240.py'
+
+
+def test_run_results(tmp_path):
+    wd = fake_work_dir(tmp_path / 'wd')
+    assert final_val(wd, 3000) == dict(aAcc=80.5, mAcc=60.75, mIoU=51.25)
+    assert final_val(wd, 4000) == {}
+    assert final_test(wd / 'test')['IoU.Pole'] == 2.0
+    assert train_device(wd) == 'NVIDIA H200'
+    assert train_device(fake_work_dir(tmp_path / 'cpu', gpu=False)) == 'CPU'
+    empty = tmp_path / 'empty'
+    empty.mkdir()
+    assert (final_val(empty, 3000), final_test(empty / 'test'),
+            train_device(empty)) == ({}, {}, None)
+
+
+def test_padded_shape():
+    from mmengine.config import Config
+    unet = Config.fromfile(REPO_ROOT / 'configs/benchmark/'
+                           'unet-s5-d16_fcn_1xb8-3k_camvid-180x240.py')
+    ddrnet = Config.fromfile(REPO_ROOT / 'configs/benchmark/'
+                             'ddrnet_23-slim_1xb8-3k_camvid-180x240.py')
+    assert padded_shape(unet, (360, 480)) == (368, 480)
+    assert padded_shape(ddrnet, (360, 480)) == (384, 512)
+    assert padded_shape(Config.fromfile(CONFIG), (360, 480)) == (360, 480)
+
+
+def test_table_has_measured_values_and_blanks(tmp_path):
+    wd = fake_work_dir(tmp_path / 'wd')
+    save_speed(wd, inference_ms=123.4, train_s_per_iter=2.5)
+    measured = collect_row(CONFIG, wd, dict(params=1416075, macs=2e9,
+                                            input=(360, 480)))
+    blank = collect_row(CONFIG, tmp_path / 'never-trained')
+    table = format_tables([measured, blank], CLASSES)
+    first, second = table.splitlines()[2:4]
+    assert ('| NVIDIA H200 | 1.42 | 2.0 | 360x480 | 123 | 2.50 | 80.50 | '
+            '60.75 | 51.25 | 75.00 | 55.00 | 45.50 |') in first
+    assert second.endswith('| 3000 |  |  |  |  |  |  |  |  |  |  |  |  |')
+    per_class = table.splitlines()[-2]
+    assert per_class.startswith('| `segnet-basic_1xb8-3k_camvid-180x240` '
+                                '| 0.00 | 1.00 | 2.00 |')
+    assert '| 6.00 |  | 8.00 |' in per_class  # Fence is NaN: blank
