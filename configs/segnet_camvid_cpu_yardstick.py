@@ -4,7 +4,8 @@
 # autocast + channels-last, validation every 500 iterations at the labels'
 # own 360x480 resolution. About 1.04e9 training pixels.
 _base_ = ['segnet_camvid.py']
-train_scale = (240, 180)  # (w, h), mmseg's order
+crop_size = (180, 240)  # (h, w)
+train_scale = crop_size[::-1]  # (w, h), mmseg's Resize order
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),
@@ -18,7 +19,7 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs')
 ]
-model = dict(data_preprocessor=dict(size=(180, 240)))
+model = dict(data_preprocessor=dict(size=crop_size))
 train_dataloader = dict(batch_size=8, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = dict(dataset=dict(pipeline=test_pipeline))

@@ -1,18 +1,30 @@
-"""Helpers shared by test modules: the small SegNet of the CLI tests as
-config overrides, and a checkpoint of it made without training."""
+"""Helpers shared by test modules (test modules import from here, never
+from each other): the one small SegNet of the tests, as config overrides
+and as a config; running the tools; fixtures of data, logs and work
+dirs."""
 import argparse
 import json
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import save_checkpoint
 
-from mmseg.registry import MODELS
+from mmseg.registry import DATASETS, MODELS
 from segnet_mm.datasets import CamVidDataset
 from tests.conftest import REPO_ROOT
-from tests.test_tools.test_resume import SMALL_MODEL
 
 CONFIG = REPO_ROOT / 'configs' / 'segnet_camvid.py'
+BAYESIAN_CONFIG = REPO_ROOT / 'configs' / 'bayesian-segnet_camvid.py'
+# The small SegNet of every test that needs a whole model: any SegNet
+# config with these --cfg-options.
+SMALL_MODEL = [
+    'model.backbone.channels=(8,8,16,16,16)',
+    'model.decode_head.in_channels=(8,8,16,16,16)',
+    'model.decode_head.channels=8'
+]
 
 
 def cfg_options(options) -> dict:
@@ -22,10 +34,12 @@ def cfg_options(options) -> dict:
     return parser.parse_args(['--cfg-options', *options]).cfg_options
 
 
-def small_config() -> Config:
-    """``configs/segnet_camvid.py`` with the ``SMALL_MODEL`` overrides."""
-    cfg = Config.fromfile(CONFIG)
+def small_config(config: Path = CONFIG, **model) -> Config:
+    """``config`` (a SegNet config) with the ``SMALL_MODEL`` overrides, then
+    ``model`` merged into its model."""
+    cfg = Config.fromfile(config)
     cfg.merge_from_dict(cfg_options(SMALL_MODEL))
+    cfg.merge_from_dict(dict(model=model))
     return cfg
 
 
@@ -64,3 +78,82 @@ def fake_work_dir(root, gpu=True):
     metrics['IoU.Fence'] = float('nan')
     (test / '20260102_000000.json').write_text(json.dumps(metrics))
     return root
+
+
+SPLITS = ('train', 'val', 'test')
+
+
+def data_options(root, splits=SPLITS, val_split='val', test_split='test'):
+    """--cfg-options pointing every dataloader at ``root``."""
+    opts = []
+    for loader, split in (('train', 'train'), ('val', val_split),
+                          ('test', test_split)):
+        key = f'{loader}_dataloader'
+        opts += [
+            f'{key}.dataset.data_root={root}',
+            f'{key}.dataset.data_prefix.img_path={split}',
+            f'{key}.dataset.data_prefix.seg_map_path={split}annot',
+            f'{key}.num_workers=0', f'{key}.persistent_workers=False'
+        ]
+    return opts
+
+
+def short_schedule(iters):
+    return [
+        f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}',
+        f'default_hooks.checkpoint.interval={iters}',
+        'default_hooks.logger.interval=1', 'param_scheduler.0.end=' + str(iters),
+        'train_dataloader.batch_size=2'
+    ]
+
+
+def run_tool(*args, cwd=REPO_ROOT):
+    proc = subprocess.run([sys.executable, *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc.stdout + proc.stderr
+
+
+def scalars(work_dir: Path):
+    logs = sorted(work_dir.glob('*/vis_data/scalars.json'))
+    assert logs, f'no json log under {work_dir}'
+    return [json.loads(line) for line in logs[-1].read_text().splitlines()]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+TRAIN = [
+    dict(lr=0.01, data_time=0.1, loss=2.5, time=1.0, iter=10, memory=9,
+         step=10),
+    dict(lr=0.009, data_time=0.1, loss=2.0, time=1.1, iter=20, memory=9,
+         step=20),
+    dict(lr=0.008, data_time=0.1, loss=1.5, time=1.2, iter=30, memory=9,
+         step=30),
+]
+VAL = [
+    dict(aAcc=60.0, mIoU=20.5, mAcc=30.0, data_time=0.01, time=0.2, step=20),
+    dict(aAcc=70.0, mIoU=31.25, mAcc=40.0, data_time=0.01, time=0.2, step=30),
+]
+
+
+def write_log(path, records):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(''.join(json.dumps(r) + '\n' for r in records))
+    return path
+
+
+LOAD = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations')]
+
+
+def build_camvid(root, split='train', pipeline=LOAD, **kwargs):
+    return DATASETS.build(
+        dict(
+            type='CamVidDataset',
+            data_root=str(root),
+            data_prefix=dict(img_path=split, seg_map_path=f'{split}annot'),
+            pipeline=pipeline,
+            **kwargs))

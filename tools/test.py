@@ -3,15 +3,14 @@
 [--cfg-options ...]``."""
 import argparse
 import os
-import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.runner import Runner
-from mmseg.evaluation import IoUMetric
-from mmseg.registry import METRICS
 
-from segnet_mm.engine import enable_eval_amp, setup_cpu_distributed
-from segnet_mm.utils import flip_tta_pipeline
+from segnet_mm.engine import (enable_eval_amp, enable_safe_checkpoints,
+                              setup_cpu_distributed)
+from segnet_mm.utils.run_config import (keep_label_maps, load_run_config,
+                                        show_results, use_flip_tta)
 
 
 def parse_args():
@@ -49,61 +48,21 @@ def parse_args():
     return args
 
 
-def trigger_visualization_hook(cfg: Config, args) -> Config:
-    """Turn on mmseg's SegVisualizationHook for --show / --show-dir."""
-    default_hooks = cfg.default_hooks
-    if 'visualization' not in default_hooks:
-        raise RuntimeError(
-            '--show/--show-dir need a "visualization" entry in '
-            'default_hooks (mmseg::_base_/default_runtime.py has one)')
-    hook = default_hooks['visualization']
-    hook['draw'] = True
-    if args.show:
-        hook['show'] = True
-        hook['wait_time'] = args.wait_time
-    if args.show_dir:
-        visualizer = cfg.visualizer
-        visualizer['save_dir'] = args.show_dir
-    return cfg
-
-
 def main():
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    # Also where a config's own custom_hooks leave SafeCheckpointHook out.
+    enable_safe_checkpoints()
+    cfg = load_run_config(args.config, args.work_dir, args.cfg_options,
+                          args.launcher)
     cfg.load_from = args.checkpoint
     if args.show or args.show_dir:
-        cfg = trigger_visualization_hook(cfg, args)
+        show_results(cfg, args.show, args.show_dir, args.wait_time)
     if args.amp:
         enable_eval_amp(cfg)
     if args.tta:
-        # The config's own tta_pipeline (mmseg's Cityscapes base has a
-        # multi-scale one), else flip averaging at the test resolution.
-        cfg.test_dataloader.dataset.pipeline = cfg.get(
-            'tta_pipeline') or flip_tta_pipeline(
-                cfg.test_dataloader.dataset.pipeline)
-        cfg.model = dict(
-            cfg.get('tta_model') or dict(type='SegTTAModel'),
-            module=cfg.model)
+        use_flip_tta(cfg)
     if args.out is not None:
-        evaluators = cfg.test_evaluator if isinstance(
-            cfg.test_evaluator, list) else [cfg.test_evaluator]
-        iou = [
-            e for e in evaluators
-            if issubclass(METRICS.get(e['type']), IoUMetric)
-        ]
-        if not iou:
-            raise ValueError('--out saves IoUMetric\'s label maps, but '
-                             'test_evaluator has no IoUMetric')
-        for evaluator in iou:
-            evaluator.update(output_dir=args.out, keep_results=True)
+        keep_label_maps(cfg, args.out)
     setup_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     runner.test()

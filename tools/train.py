@@ -2,13 +2,14 @@
 [--resume [CHECKPOINT]] [--amp] [--cfg-options k=v ...] [--launcher L]``."""
 import argparse
 import os
-import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.runner import Runner
 
-from segnet_mm.engine import enable_amp, setup_cpu_distributed
+from segnet_mm.engine import (enable_amp, enable_safe_checkpoints,
+                              setup_cpu_distributed)
 from segnet_mm.utils import check_config
+from segnet_mm.utils.run_config import load_run_config, resume_from
 
 
 def parse_args():
@@ -45,24 +46,14 @@ def parse_args():
 
 def main():
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    # Also where a config's own custom_hooks leave SafeCheckpointHook out.
+    enable_safe_checkpoints()
+    cfg = load_run_config(args.config, args.work_dir, args.cfg_options,
+                          args.launcher)
     if args.amp:
         enable_amp(cfg)
     check_config(cfg)
-    if args.resume == 'auto':
-        cfg.resume = True
-        cfg.load_from = None
-    elif args.resume is not None:
-        cfg.resume = True
-        cfg.load_from = args.resume
+    resume_from(cfg, args.resume)
     setup_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     runner.train()

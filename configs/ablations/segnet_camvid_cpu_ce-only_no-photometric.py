@@ -8,7 +8,7 @@ train_pipeline = [
         scale=(480, 360),
         ratio_range=(0.5, 1.0),
         keep_ratio=True),
-    dict(type='RandomCrop', crop_size=(180, 240), cat_max_ratio=0.75),
+    dict(type='RandomCrop', crop_size={{_base_.crop_size}}, cat_max_ratio=0.75),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackSegInputs')
 ]

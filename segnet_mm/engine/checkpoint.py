@@ -16,7 +16,9 @@ functions by name, which would need ``builtins.getattr`` allowed.
 and stops ``HistoryBuffer`` pickling its four built-in statistics (they
 are class-level and re-registered on load anyway), so new checkpoints need
 no ``getattr``. It changes the process, so it runs only where asked:
-``SafeCheckpointHook`` (in our runtime config: train, test, resume) and
+``SafeCheckpointHook`` (in our runtime config, for any Runner: train,
+test, resume, mmseg's own tools), ``tools/train.py`` and ``tools/test.py``
+(also for configs whose own ``custom_hooks`` leave the hook out) and
 ``segnet_mm.apis.init_segmentor`` (demo, uncertainty, ONNX export) call
 it; importing segnet_mm does not.
 """

@@ -9,9 +9,8 @@ from mmseg.apis import MMSegInferencer, inference_model
 from segnet_mm.apis import (colorize, find_images, init_segmentor,
                             segment_images)
 from segnet_mm.datasets import CamVidDataset
-from tests.test_tools.test_resume import SMALL_MODEL
-from tests.utils import (CONFIG, cfg_options, save_small_checkpoint,
-                         small_config)
+from tests.utils import (CONFIG, SMALL_MODEL, cfg_options,
+                         save_small_checkpoint, small_config)
 
 CAMVID_META = CamVidDataset.METAINFO
 

@@ -10,13 +10,12 @@ from mmseg.structures import SegDataSample
 from segnet_mm.apis import (init_mc_dropout_segmentor, mc_dropout_predict,
                             uncertainty_maps)
 from tests.conftest import REPO_ROOT
-from tests.test_models.test_segmentors.test_mc_dropout_encoder_decoder \
-    import tiny_cfg
+from tests.utils import BAYESIAN_CONFIG, small_config
 
 
 def build(**model):
     torch.manual_seed(0)
-    return MODELS.build(tiny_cfg(**model)).eval()
+    return MODELS.build(small_config(BAYESIAN_CONFIG, **model).model).eval()
 
 
 def test_p0_equals_deterministic_forward():

@@ -6,7 +6,7 @@ import torch
 
 from segnet_mm.apis import (check_onnx, export_onnx, init_segmentor,
                             prepare_input)
-from tests.test_tools.test_resume import SMALL_MODEL
+from tests.utils import SMALL_MODEL
 from tests.utils import CONFIG, cfg_options, save_small_checkpoint
 
 onnx = pytest.importorskip('onnx')

@@ -1,21 +1,8 @@
 import cv2
 import numpy as np
 
-from mmseg.registry import DATASETS
 from segnet_mm.datasets import CamVidDataset
-
-
-LOAD = [dict(type='LoadImageFromFile'), dict(type='LoadAnnotations')]
-
-
-def build(root, split='train', pipeline=LOAD, **kwargs):
-    return DATASETS.build(
-        dict(
-            type='CamVidDataset',
-            data_root=str(root),
-            data_prefix=dict(img_path=split, seg_map_path=f'{split}annot'),
-            pipeline=pipeline,
-            **kwargs))
+from tests.utils import build_camvid
 
 
 def test_metainfo():
@@ -26,7 +13,7 @@ def test_metainfo():
 
 
 def test_void_mapped_to_255(camvid_root):
-    dataset = build(camvid_root)
+    dataset = build_camvid(camvid_root)
     assert len(dataset) == 4
     assert dataset.metainfo['classes'] == CamVidDataset.METAINFO['classes']
     assert dataset.metainfo['palette'] == CamVidDataset.METAINFO['palette']
@@ -42,13 +29,13 @@ def test_void_mapped_to_255(camvid_root):
 
 
 def test_class_subset_keeps_void_ignored(camvid_root):
-    dataset = build(camvid_root, metainfo=dict(classes=('Sky', 'Road')))
+    dataset = build_camvid(camvid_root, metainfo=dict(classes=('Sky', 'Road')))
     seg = dataset[0]['gt_seg_map']
     assert set(np.unique(seg)) <= {0, 1, 255}
 
 
 def test_real_camvid(shared_camvid):
-    dataset = build(shared_camvid, split='val')
+    dataset = build_camvid(shared_camvid, split='val')
     assert len(dataset) == 101
     sample = dataset[0]
     assert sample['img'].shape == (360, 480, 3)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from segnet_mm.datasets import DatasetCheckError
-from tests.test_datasets.test_camvid import build as build_camvid
+from tests.utils import build_camvid
 
 
 def build(root, **kwargs):

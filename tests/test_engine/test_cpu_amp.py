@@ -7,17 +7,12 @@ from mmengine.config import Config
 from mmseg.registry import MODELS, OPTIM_WRAPPERS
 from segnet_mm.engine import ChannelsLastHook, enable_amp, enable_eval_amp
 from tests.conftest import REPO_ROOT
-
-SMALL = dict(channels=(16, 32, 32, 64, 64))
+from tests.utils import small_config
 
 
 def small_segnet():
-    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
-    cfg.model.backbone.update(SMALL)
-    cfg.model.decode_head.in_channels = SMALL['channels']
-    cfg.model.decode_head.channels = 16
     torch.manual_seed(0)
-    return MODELS.build(cfg.model)
+    return MODELS.build(small_config().model)
 
 
 def wrapper(model, dtype='bfloat16'):

@@ -6,7 +6,7 @@ import torch.distributed as torch_dist
 from mmengine.config import Config
 
 from segnet_mm.engine import setup_cpu_distributed
-from tests.test_tools.test_dist_train import free_port
+from tests.utils import free_port
 
 pytestmark = pytest.mark.skipif(torch.cuda.is_available(),
                                 reason='the CPU path only runs without CUDA')

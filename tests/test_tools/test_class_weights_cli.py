@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.test_tools.test_train_test_cli import run_tool
+from tests.utils import run_tool
 
 
 def numpy_weights(annot_files, num_classes=11, void=11):

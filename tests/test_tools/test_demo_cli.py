@@ -5,8 +5,7 @@ import sys
 import mmcv
 
 from tests.conftest import REPO_ROOT
-from tests.test_tools.test_resume import SMALL_MODEL
-from tests.test_tools.test_train_test_cli import run_tool
+from tests.utils import SMALL_MODEL, run_tool
 from tests.utils import save_small_checkpoint
 
 

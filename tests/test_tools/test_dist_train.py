@@ -1,7 +1,6 @@
 """tools/dist_train.sh: real 2-process DDP training on CPUs (gloo), and the
 srun command tools/slurm_train.sh composes."""
 import os
-import socket
 import subprocess
 
 import pytest
@@ -9,14 +8,7 @@ import torch
 
 from segnet_mm.engine import load_local_weights_only
 from tests.conftest import REPO_ROOT
-from tests.test_tools.test_resume import SMALL_MODEL
-from tests.test_tools.test_train_test_cli import data_options
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
+from tests.utils import SMALL_MODEL, data_options, free_port
 
 
 def test_two_process_ddp_keeps_ranks_identical(tmp_path, camvid_root):

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.test_tools.test_resume import SMALL_MODEL
+from tests.utils import SMALL_MODEL
 from tests.utils import save_small_checkpoint
 
 pytest.importorskip('onnxruntime')

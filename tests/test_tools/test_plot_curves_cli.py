@@ -1,6 +1,5 @@
 """tools/plot_curves.py through the real CLI."""
-from tests.test_tools.test_train_test_cli import run_tool
-from tests.test_visualization.test_curves import TRAIN, VAL, write_log
+from tests.utils import TRAIN, VAL, run_tool, write_log
 
 
 def test_plot_curves_cli(tmp_path):

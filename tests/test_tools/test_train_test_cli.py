@@ -1,51 +1,14 @@
 """End-to-end: tools/train.py then tools/test.py through the real CLI."""
-import json
 import subprocess
 import sys
 from pathlib import Path
 
+import mmcv
 import pytest
+from mmengine.config import Config
 
 from tests.conftest import REPO_ROOT
-
-SPLITS = ('train', 'val', 'test')
-
-
-def data_options(root, splits=SPLITS, val_split='val', test_split='test'):
-    """--cfg-options pointing every dataloader at ``root``."""
-    opts = []
-    for loader, split in (('train', 'train'), ('val', val_split),
-                          ('test', test_split)):
-        key = f'{loader}_dataloader'
-        opts += [
-            f'{key}.dataset.data_root={root}',
-            f'{key}.dataset.data_prefix.img_path={split}',
-            f'{key}.dataset.data_prefix.seg_map_path={split}annot',
-            f'{key}.num_workers=0', f'{key}.persistent_workers=False'
-        ]
-    return opts
-
-
-def short_schedule(iters):
-    return [
-        f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}',
-        f'default_hooks.checkpoint.interval={iters}',
-        'default_hooks.logger.interval=1', 'param_scheduler.0.end=' + str(iters),
-        'train_dataloader.batch_size=2'
-    ]
-
-
-def run_tool(*args, cwd=REPO_ROOT):
-    proc = subprocess.run([sys.executable, *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc.stdout + proc.stderr
-
-
-def scalars(work_dir: Path):
-    logs = sorted(work_dir.glob('*/vis_data/scalars.json'))
-    assert logs, f'no json log under {work_dir}'
-    return [json.loads(line) for line in logs[-1].read_text().splitlines()]
+from tests.utils import data_options, run_tool, scalars, short_schedule
 
 
 def train_and_test(tmp_path, root, config='configs/segnet_camvid.py',
@@ -76,14 +39,27 @@ def test_train_then_test_on_fixture(tmp_path, camvid_root, config):
 
 
 def test_test_time_flip(tmp_path, camvid_root):
+    """--tta builds mmseg's SegTTAModel over the flipped views, and its
+    label maps are not the single-scale ones."""
     opts = data_options(camvid_root)
     work_dir = tmp_path / 'work'
     run_tool('tools/train.py', 'configs/segnet_camvid.py', '--work-dir',
              work_dir, '--cfg-options', *opts, *short_schedule(1))
-    out = run_tool('tools/test.py', 'configs/segnet_camvid.py',
-                   work_dir / 'iter_1.pth', '--tta', '--work-dir',
-                   tmp_path / 'test', '--cfg-options', *opts)
-    assert 'mIoU' in out
+    maps = {}
+    for name, extra in (('single', []), ('flip', ['--tta'])):
+        out = run_tool('tools/test.py', 'configs/segnet_camvid.py',
+                       work_dir / 'iter_1.pth', *extra, '--work-dir',
+                       tmp_path / name, '--out', tmp_path / f'{name}_maps',
+                       '--cfg-options', *opts)
+        assert 'mIoU' in out
+        dumped = next((tmp_path / name).glob('*/vis_data/config.py'))
+        model = Config.fromfile(dumped).model.type
+        assert model == ('SegTTAModel' if extra else 'EncoderDecoder')
+        maps[name] = {p.name: mmcv.imread(p, 'unchanged')
+                      for p in (tmp_path / f'{name}_maps').glob('*.png')}
+    assert maps['single'].keys() == maps['flip'].keys() and maps['flip']
+    assert any((maps['single'][k] != maps['flip'][k]).any()
+               for k in maps['flip'])
 
 
 def test_out_needs_an_iou_metric(tmp_path):

@@ -8,21 +8,15 @@ from PIL import Image
 from mmseg.registry import MODELS
 from segnet_mm.datasets import CamVidDataset
 from tests.conftest import REPO_ROOT
-from tests.test_models.test_segmentors.test_mc_dropout_encoder_decoder \
-    import tiny_cfg
-from tests.test_tools.test_train_test_cli import data_options, run_tool
+from tests.utils import (BAYESIAN_CONFIG, SMALL_MODEL, data_options,
+                         run_tool, small_config)
 
 CONFIG = REPO_ROOT / 'configs/bayesian-segnet_camvid.py'
-TINY = [
-    'model.backbone.channels=(4,8,8,8,8)',
-    'model.decode_head.in_channels=(4,8,8,8,8)',
-    'model.decode_head.channels=4'
-]
 
 
 def tiny_checkpoint(path):
     torch.manual_seed(0)
-    model = MODELS.build(tiny_cfg())  # the model TINY makes of CONFIG
+    model = MODELS.build(small_config(BAYESIAN_CONFIG).model)
     model.init_weights()
     # mmseg inits the classifier with std 0.01: near-uniform softmax whose
     # variance rounds to 0 in the PNG. Sharpen it.
@@ -37,7 +31,7 @@ def test_uncertainty_maps_cli(tmp_path, camvid_root):
     ckpt = tiny_checkpoint(tmp_path / 'tiny.pth')
     out = run_tool('tools/uncertainty.py', camvid_root / 'test', CONFIG, ckpt,
                    '--out-dir', tmp_path / 'maps', '--num-samples', '3',
-                   '--cfg-options', *TINY)
+                   '--cfg-options', *SMALL_MODEL)
     assert '4 image(s)' in out and '(3 samples each)' in out
     names = sorted(p.stem for p in (camvid_root / 'test').iterdir())
     assert names
@@ -65,7 +59,7 @@ def test_tools_test_runs_mc_dropout_with_bf_score(tmp_path, camvid_root):
         "test_evaluator = [dict(type='IoUMetric', iou_metrics=['mIoU']),"
         " dict(type='BFScoreMetric')]\n")
     out = run_tool('tools/test.py', config, ckpt, '--work-dir',
-                   tmp_path / 'work', '--cfg-options', *TINY,
+                   tmp_path / 'work', '--cfg-options', *SMALL_MODEL,
                    *data_options(camvid_root))
     assert 'mIoU' in out and 'mBFScore' in out and 'iBFScore' in out
     assert 'per class BF score' in out

@@ -3,9 +3,7 @@ training, switched on from the command line."""
 import mmcv
 import numpy as np
 
-from tests.test_tools.test_resume import SMALL_MODEL
-from tests.test_tools.test_train_test_cli import (data_options, run_tool,
-                                                  short_schedule)
+from tests.utils import SMALL_MODEL, data_options, run_tool, short_schedule
 
 VIS_OPTIONS = [
     'default_hooks.visualization.draw=True',

@@ -6,25 +6,7 @@ import pytest
 
 from segnet_mm.visualization import (load_scalars, load_work_dir,
                                      plot_curves, run_label)
-
-TRAIN = [
-    dict(lr=0.01, data_time=0.1, loss=2.5, time=1.0, iter=10, memory=9,
-         step=10),
-    dict(lr=0.009, data_time=0.1, loss=2.0, time=1.1, iter=20, memory=9,
-         step=20),
-    dict(lr=0.008, data_time=0.1, loss=1.5, time=1.2, iter=30, memory=9,
-         step=30),
-]
-VAL = [
-    dict(aAcc=60.0, mIoU=20.5, mAcc=30.0, data_time=0.01, time=0.2, step=20),
-    dict(aAcc=70.0, mIoU=31.25, mAcc=40.0, data_time=0.01, time=0.2, step=30),
-]
-
-
-def write_log(path, records):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(''.join(json.dumps(r) + '\n' for r in records))
-    return path
+from tests.utils import TRAIN, VAL, write_log
 
 
 @pytest.fixture
@@ -83,7 +65,7 @@ def test_plot_curves_writes_png(tmp_path, log):
     }
     assert drawn['mIoU'] == {label: ([20, 30], [20.5, 31.25])}
     image = cv2.imread(str(out))
-    assert image is not None and image.shape == (600, 800, 3)
+    assert image is not None and image.shape == (700, 1100, 3)
     assert image.std() > 0
     with pytest.raises(KeyError, match="'mDice' is not logged"):
         plot_curves([log], ['mDice'], tmp_path / 'none.png')

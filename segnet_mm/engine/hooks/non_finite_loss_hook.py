@@ -8,16 +8,22 @@ from mmseg.registry import HOOKS
 
 
 class NonFiniteLossError(RuntimeError):
-    """The training loss became NaN or infinite."""
+    """The training loss, or the weights, became NaN or infinite."""
 
 
 @HOOKS.register_module()
 class NonFiniteLossHook(Hook):
-    """Stop training at the first NaN/inf loss, naming the iteration.
+    """Stop training at the first NaN/inf loss or weight, naming the
+    iteration.
 
-    It runs before the ``CheckpointHook`` of the same iteration, so the
-    poisoned weights are never saved and the last checkpoint on disk is the
-    last good one (resume from it with a lower learning rate).
+    After every iteration it checks the loss of that iteration's forward
+    pass and the weights its update produced, and it runs before the
+    ``CheckpointHook`` of the same iteration. So every checkpoint on disk
+    holds finite weights, and the last one holds the weights after the
+    last checked iteration (the newest multiple of the checkpoint
+    interval before the stop): resume from it with a lower learning rate.
+    The forward pass of the iteration that stopped used the weights of the
+    iteration before it, which are finite too; only its update may not be.
     """
     priority = 'ABOVE_NORMAL'
 
@@ -27,12 +33,17 @@ class NonFiniteLossHook(Hook):
                          data_batch=None,
                          outputs: Optional[dict] = None) -> None:
         loss = (outputs or {}).get('loss')
-        if loss is None:
-            return
         value = loss.item() if isinstance(loss, torch.Tensor) else loss
-        if not math.isfinite(value):
-            last = runner.message_hub.get_info('last_ckpt')
-            raise NonFiniteLossError(
-                f'loss is {value} at iteration {runner.iter + 1}; training '
-                f'stopped before saving. Last good checkpoint: '
-                f'{last or "none saved yet"}')
+        if value is not None and not math.isfinite(value):
+            problem = f'loss is {value}'
+        else:
+            bad = [name for name, p in runner.model.named_parameters()
+                   if not torch.isfinite(p).all()]
+            if not bad:
+                return
+            problem = (f'weights are not finite after the update ({len(bad)} '
+                       f'tensors, first {bad[0]})')
+        last = runner.message_hub.get_info('last_ckpt')
+        raise NonFiniteLossError(
+            f'{problem} at iteration {runner.iter + 1}; training stopped '
+            f'before saving. Last good checkpoint: {last or "none saved yet"}')

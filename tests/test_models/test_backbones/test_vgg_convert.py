@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from mmseg.registry import MODELS
 from segnet_mm.models.backbones import convert_vgg_bn, vgg_bn_key_map
 from segnet_mm.models.utils import window_codes
-from tests.test_tools.test_train_test_cli import run_tool
+from tests.utils import run_tool
 
 VGG16 = [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M',
          512, 512, 512, 'M']

@@ -7,23 +7,12 @@ from mmengine.config import Config
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 from tests.conftest import REPO_ROOT
-
-CHANNELS = (4, 8, 8, 8, 8)
-
-
-def tiny_cfg(**model):
-    """Bayesian SegNet with few channels."""
-    cfg = Config.fromfile(REPO_ROOT / 'configs/bayesian-segnet_camvid.py')
-    cfg.model.backbone.channels = CHANNELS
-    cfg.model.decode_head.in_channels = CHANNELS
-    cfg.model.decode_head.channels = 4
-    cfg.merge_from_dict(dict(model=model))
-    return cfg.model
+from tests.utils import BAYESIAN_CONFIG, small_config
 
 
 def build(**model):
     torch.manual_seed(0)
-    return MODELS.build(tiny_cfg(**model)).eval()
+    return MODELS.build(small_config(BAYESIAN_CONFIG, **model).model).eval()
 
 
 def padded_samples(n=2):
@@ -38,7 +27,7 @@ def padded_samples(n=2):
 def test_bad_arguments():
     with pytest.raises(ValueError, match='mc_samples must be an int >= 0'):
         build(mc_samples=-1)
-    cfg = tiny_cfg(mc_samples=4)
+    cfg = small_config(BAYESIAN_CONFIG, mc_samples=4).model
     cfg.backbone.dropout_stages = ()
     cfg.decode_head.dropout_stages = ()
     with pytest.raises(ValueError, match='mc_samples=4 needs dropout layers'):
@@ -64,7 +53,7 @@ def test_config_is_bayesian_segnet():
 @pytest.mark.parametrize('mc_samples', [0, 1])
 def test_deterministic_flag_is_encoder_decoder(mc_samples):
     model = build(mc_samples=mc_samples)
-    cfg = tiny_cfg(type='EncoderDecoder')
+    cfg = small_config(BAYESIAN_CONFIG, type='EncoderDecoder').model
     cfg.pop('mc_samples')
     reference = MODELS.build(cfg).eval()
     reference.load_state_dict(model.state_dict())

@@ -26,16 +26,33 @@ def test_compact_unpool_equals_max_unpool2d(size, channels_last):
         max_unpool2x2(plain.feat, plain.indices, plain.size), expected)
 
 
-def test_compact_unpool_backward_matches():
-    x = torch.randn(1, 3, 9, 13)
+def unpool_and_grad(unpool, feat, grad):
+    """Values of ``unpool(feat)`` and the gradient it sends back to feat."""
+    feat = feat.detach().requires_grad_()
+    out = unpool(feat)
+    out.backward(grad)
+    return out.detach(), feat.grad
+
+
+@pytest.mark.parametrize('channels_last', [False, True])
+def test_compact_unpool_backward_matches(channels_last):
+    x = torch.randn(2, 4, 9, 13)
+    grad = torch.randn(2, 4, 9, 13)
+    if channels_last:
+        x = x.to(memory_format=torch.channels_last)
+        grad = grad.to(memory_format=torch.channels_last)
     pooled = max_pool2x2(x, compact=False)
+    # The unpool takes its NHWC branch exactly for channels-last values.
+    assert pooled.feat.is_contiguous(
+        memory_format=torch.channels_last) == channels_last
     codes = window_codes(pooled.indices, 13)
-    a = pooled.feat.detach().requires_grad_()
-    b = pooled.feat.detach().requires_grad_()
-    grad = torch.randn(1, 3, 9, 13)
-    F.max_unpool2d(a, pooled.indices, 2, 2, output_size=(9, 13)).backward(grad)
-    max_unpool2x2(b, codes, (9, 13)).backward(grad)
-    assert torch.equal(a.grad, b.grad)
+    expected = unpool_and_grad(
+        lambda f: F.max_unpool2d(f, pooled.indices, 2, 2,
+                                 output_size=(9, 13)), pooled.feat, grad)
+    got = unpool_and_grad(lambda f: max_unpool2x2(f, codes, (9, 13)),
+                          pooled.feat, grad)
+    assert torch.equal(got[0], expected[0])
+    assert torch.equal(got[1], expected[1])
 
 
 def test_window_codes_by_hand():
@@ -49,11 +66,24 @@ def test_window_codes_by_hand():
 
 
 def test_compact_unpool_runs_deterministic():
-    x = torch.randn(1, 2, 6, 6)
-    pooled = max_pool2x2(x)
+    """Under torch.use_deterministic_algorithms (where max_unpool2d
+    raises), values and gradients equal max_unpool2d's outside it."""
+    x = torch.randn(2, 3, 11, 14)
+    grad = torch.randn(2, 3, 11, 14)
+    plain = max_pool2x2(x, compact=False)
+    expected = unpool_and_grad(
+        lambda f: F.max_unpool2d(f, plain.indices, 2, 2,
+                                 output_size=(11, 14)), plain.feat, grad)
+    compact = max_pool2x2(x)
     torch.use_deterministic_algorithms(True)
     try:
-        out = max_unpool2x2(pooled.feat, pooled.indices, pooled.size)
+        with pytest.raises(RuntimeError, match='deterministic'):
+            F.max_unpool2d(plain.feat, plain.indices, 2, 2,
+                           output_size=(11, 14))
+        got = unpool_and_grad(
+            lambda f: max_unpool2x2(f, compact.indices, compact.size),
+            compact.feat, grad)
     finally:
         torch.use_deterministic_algorithms(False)
-    assert out.shape == x.shape
+    assert torch.equal(got[0], expected[0])
+    assert torch.equal(got[1], expected[1])
