@@ -43,11 +43,12 @@ def small_config(config: Path = CONFIG, **model) -> Config:
     return cfg
 
 
-def save_small_checkpoint(path: Path, with_meta: bool = True) -> Path:
-    """A freshly initialised small SegNet saved as mmengine does, with
-    CamVid's classes and palette in ``meta.dataset_meta`` if ``with_meta``.
-    """
-    model = MODELS.build(small_config().model)
+def save_small_checkpoint(path: Path, with_meta: bool = True,
+                          config: Path = CONFIG) -> Path:
+    """A freshly initialised small SegNet (of ``config``) saved as mmengine
+    does, with CamVid's classes and palette in ``meta.dataset_meta`` if
+    ``with_meta``."""
+    model = MODELS.build(small_config(config).model)
     model.init_weights()
     meta = dict(dataset_meta=dict(CamVidDataset.METAINFO)) if with_meta \
         else {}
