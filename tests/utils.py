@@ -43,6 +43,12 @@ def small_config(config: Path = CONFIG, **model) -> Config:
     return cfg
 
 
+def write_small_config(path: Path, config: Path = CONFIG) -> Path:
+    """A config file of the small SegNet, for code that takes a path."""
+    small_config(config).dump(str(path))
+    return path
+
+
 def save_small_checkpoint(path: Path, with_meta: bool = True,
                           config: Path = CONFIG) -> Path:
     """A freshly initialised small SegNet (of ``config``) saved as mmengine

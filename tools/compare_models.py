@@ -16,16 +16,13 @@ import argparse
 import tempfile
 from pathlib import Path
 
-import torch
 from mmengine.config import Config
 from mmseg.utils import register_all_modules
 
 from segnet_mm.datasets import CamVidDataset, write_synthetic_camvid
 from segnet_mm.utils import benchmark as bm
-from segnet_mm.utils.comparison import (collect_row, count_params,
-                                        format_tables, padded_shape,
-                                        save_speed)
-from segnet_mm.utils.complexity import SegmentorLogits, count_macs
+from segnet_mm.utils.comparison import (collect_row, format_tables,
+                                        padded_shape, save_speed)
 
 
 def parse_args():
@@ -45,15 +42,14 @@ def parse_args():
 
 
 def measure_cost(config: str, shape) -> dict:
-    """Parameters and MACs at the padded ``shape``; ops mmengine could not
-    count are reported, not guessed."""
-    model = bm.build_model(config, fast=False).eval()
+    """Parameters used at inference and MACs at the padded ``shape``; ops
+    mmengine could not count are reported, not guessed."""
     shape = padded_shape(Config.fromfile(config), shape)
-    macs, unsupported, _ = count_macs(SegmentorLogits(model),
-                                      torch.randn(1, 3, *shape))
-    if unsupported:
-        print(f'{config}: MACs leave out {dict(unsupported)}')
-    return dict(params=count_params(model), macs=macs, input=shape)
+    cost = bm.macs_and_params(config, shape)
+    if cost['unsupported']:
+        print(f'{config}: MACs leave out {cost["unsupported"]}')
+    return dict(params=cost['inference_params'], macs=cost['macs'],
+                input=shape)
 
 
 def measure_speed(config: str, work_dir: Path, shape, data_root: str,

@@ -1,6 +1,10 @@
-"""Measurements behind ``tools/benchmark.py``: matmul peak, inference
-throughput, training step time (plain PyTorch loop and mmengine's Runner)
-and peak memory, each meant to run in a fresh process (see the tool)."""
+"""Measurements behind ``tools/benchmark.py`` and
+``tools/compare_models.py``: matmul peak, MACs, inference time, training
+step time (a plain PyTorch loop and mmengine's Runner) and peak memory.
+Every model, optimizer, loss weight and data layout comes from the config
+being measured. :func:`measure` runs one measurement described by a dict,
+which the tools run in a fresh process each."""
+import tempfile
 import time
 import uuid
 from contextlib import nullcontext
@@ -94,16 +98,32 @@ def inference(config: str, shape, fast: bool, compact: Optional[bool],
     return dict(seconds=seconds, peak_mib=peak_tensor_mib(step))
 
 
+def decode_class_weight(cfg: Config) -> Optional[torch.Tensor]:
+    """The class weights of the decode head's (first) cross-entropy loss,
+    None if it has none."""
+    losses = cfg.model.decode_head.loss_decode
+    for loss in losses if isinstance(losses, list) else [losses]:
+        if loss.get('class_weight') is not None:
+            return torch.tensor(loss['class_weight'])
+    return None
+
+
+def build_optimizer(cfg: Config, model: torch.nn.Module):
+    """The config's ``optim_wrapper.optimizer`` for ``model``."""
+    from mmengine.registry import OPTIMIZERS
+    return OPTIMIZERS.build(
+        dict(cfg.optim_wrapper.optimizer, params=model.parameters()))
+
+
 def plain_train_step(config: str, shape, batch: int, fast: bool,
                      compact: Optional[bool], warmup: int = 2,
                      iters: int = 4) -> Dict[str, float]:
-    """A hand-written loop: forward, class-weighted CE, backward, SGD."""
+    """A hand-written loop: forward, cross-entropy with the config's class
+    weights, backward, the config's optimizer."""
     cfg = Config.fromfile(config)
     model = build_model(config, fast, compact, train=True)
-    weight = cfg.model.decode_head.loss_decode.get('class_weight')
-    weight = None if weight is None else torch.tensor(weight)
-    opt = torch.optim.SGD(
-        model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
+    weight = decode_class_weight(cfg)
+    opt = build_optimizer(cfg, model)
     x = torch.randn(batch, 3, *shape)
     if fast:
         x = x.contiguous(memory_format=torch.channels_last)
@@ -167,16 +187,15 @@ def runner_seconds_per_iter(cfg: Config, work_dir: str, warmup: int = 2,
 
 
 def _train_on(cfg: Config, data_root: str) -> Config:
+    """The config training on ``data_root`` (its own layout below it)."""
     cfg.train_dataloader.dataset.data_root = data_root
-    cfg.train_dataloader.dataset.data_prefix = dict(
-        img_path='train', seg_map_path='trainannot')
     return cfg
 
 
 def config_train_step(config: str, data_root: str, work_dir: str,
                       warmup: int = 2, iters: int = 4) -> Dict[str, float]:
     """Seconds per iteration of ``config`` as it is (its pipeline, batch,
-    optim wrapper and hooks), training on ``data_root``'s ``train``."""
+    optim wrapper and hooks), training on ``data_root``."""
     cfg = _train_on(Config.fromfile(config), data_root)
     return dict(seconds=runner_seconds_per_iter(cfg, work_dir, warmup, iters))
 
@@ -212,3 +231,63 @@ def write_train_images(root: Path, shape, num: int) -> str:
     return str(
         write_synthetic_camvid(root, splits=('train', ), num=num,
                                size=tuple(shape)))
+
+
+def inference_params(model: torch.nn.Module) -> int:
+    """Parameters used at inference: auxiliary heads left out."""
+    aux = getattr(model, 'auxiliary_head', None)
+    dropped = 0 if aux is None else sum(p.numel() for p in aux.parameters())
+    return sum(p.numel() for p in model.parameters()) - dropped
+
+
+def macs_and_params(config: str, shape) -> Dict:
+    """MACs of one (1, 3, H, W) forward pass (pooling and unpooling
+    counted), the parameter count, all and used at inference; ops left
+    uncounted are listed."""
+    from .complexity import SegmentorLogits, count_macs
+    model = build_model(config, fast=False).eval()
+    total, unsupported, _ = count_macs(SegmentorLogits(model),
+                                       torch.randn(1, 3, *shape))
+    return dict(macs=total, unsupported=dict(unsupported),
+                params=sum(p.numel() for p in model.parameters()),
+                inference_params=inference_params(model))
+
+
+def _runner_step_on_synthetic(config: str, shape, batch: int, fast: bool,
+                              iters: int, data_shape) -> Dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_train_images(Path(tmp) / 'data', data_shape, batch * 2)
+        return runner_train_step(config, root, str(Path(tmp) / 'work'),
+                                 shape, batch, fast, iters=iters)
+
+
+def measure(spec: Dict) -> Dict:
+    """One measurement: ``spec['kind']`` and its arguments.
+
+    Kinds: ``peak`` (fp32/bf16 matmul GFLOP/s), ``macs`` (config, shape),
+    ``inference`` (config, shape, fast, compact, iters), ``plain_train``
+    and ``runner_train`` (config, shape, batch, fast, compact, iters,
+    data_shape).
+
+    Raises:
+        ValueError: naming an unknown kind.
+    """
+    spec = dict(spec)
+    kind = spec.pop('kind')
+    if kind == 'peak':
+        return dict(fp32=matmul_peak(torch.float32),
+                    bf16=matmul_peak(torch.bfloat16))
+    if kind == 'macs':
+        return macs_and_params(spec['config'], spec['shape'])
+    if kind == 'inference':
+        return inference(spec['config'], spec['shape'], spec['fast'],
+                         spec.get('compact'), iters=spec['iters'])
+    if kind == 'plain_train':
+        return plain_train_step(spec['config'], spec['shape'], spec['batch'],
+                                spec['fast'], spec.get('compact'),
+                                iters=spec['iters'])
+    if kind == 'runner_train':
+        return _runner_step_on_synthetic(spec['config'], spec['shape'],
+                                         spec['batch'], spec['fast'],
+                                         spec['iters'], spec['data_shape'])
+    raise ValueError(f'unknown measurement {kind!r}')

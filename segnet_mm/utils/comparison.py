@@ -26,13 +26,6 @@ def padded_shape(cfg: Config, shape: Sequence[int]) -> Tuple[int, int]:
     return tuple(math.ceil(s / divisor) * divisor for s in shape)
 
 
-def count_params(model: torch.nn.Module) -> int:
-    """Parameters used at inference: auxiliary heads left out."""
-    aux = getattr(model, 'auxiliary_head', None)
-    dropped = 0 if aux is None else sum(p.numel() for p in aux.parameters())
-    return sum(p.numel() for p in model.parameters()) - dropped
-
-
 def machine_name() -> str:
     """The CPU's model name and core count, for the speed columns."""
     name = platform.processor() or platform.machine()
