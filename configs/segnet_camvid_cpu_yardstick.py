@@ -3,7 +3,10 @@
 # iterations (lr 0.05, poly decay to 0), the published class weights, bf16
 # autocast + channels-last, validation every 500 iterations at the labels'
 # own 360x480 resolution. About 1.04e9 training pixels.
-_base_ = ['segnet_camvid.py']
+_base_ = [
+    '_base_/models/segnet.py', '_base_/datasets/camvid.py',
+    '_base_/schedules/schedule_3k_cpu-bf16.py'
+]
 crop_size = (180, 240)  # (h, w)
 train_scale = crop_size[::-1]  # (w, h), mmseg's Resize order
 train_pipeline = [
@@ -19,26 +22,13 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs')
 ]
-model = dict(data_preprocessor=dict(size=crop_size))
+model = dict(
+    data_preprocessor=dict(size=crop_size),
+    decode_head=dict(
+        num_classes=11,
+        loss_decode=dict(
+            type='WeightedCrossEntropyLoss',
+            class_weight={{_base_.class_weight}})))
 train_dataloader = dict(batch_size=8, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-
-max_iters = 3000
-optim_wrapper = dict(type='CPUAmpOptimWrapper', optimizer=dict(lr=0.05))
-param_scheduler = [
-    dict(type='PolyLR', eta_min=0.0, power=0.9, begin=0, end=max_iters,
-         by_epoch=False)
-]
-train_cfg = dict(max_iters=max_iters, val_interval=500)
-val_cfg = dict(type='ValLoop', fp16=True)
-test_cfg = dict(type='TestLoop', fp16=True)
-custom_hooks = [
-    dict(type='NonFiniteLossHook'),
-    dict(type='SafeCheckpointHook'),
-    dict(type='ChannelsLastHook')
-]
-default_hooks = dict(
-    logger=dict(interval=50),
-    checkpoint=dict(interval=250, max_keep_ckpts=2, save_best='mIoU'))
-randomness = dict(seed=0)
