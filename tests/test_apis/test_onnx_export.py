@@ -1,16 +1,13 @@
 """ONNX export of the index-unpooling SegNet, checked with onnxruntime."""
 import mmcv
 import numpy as np
+import onnx  # setup.py's onnx extra, installed by the set-up command
 import pytest
 import torch
 
 from segnet_mm.apis import (check_onnx, export_onnx, init_segmentor,
                             prepare_input)
-from tests.utils import SMALL_MODEL
-from tests.utils import CONFIG, cfg_options, save_small_checkpoint
-
-onnx = pytest.importorskip('onnx')
-pytest.importorskip('onnxruntime')
+from tests.utils import CONFIG, SMALL_MODEL, cfg_options, save_small_checkpoint
 
 
 @pytest.fixture

@@ -3,13 +3,8 @@ import re
 import subprocess
 import sys
 
-import pytest
-
 from tests.conftest import REPO_ROOT
-from tests.utils import SMALL_MODEL
-from tests.utils import save_small_checkpoint
-
-pytest.importorskip('onnxruntime')
+from tests.utils import SMALL_MODEL, save_small_checkpoint
 
 
 def export(tmp_path, *extra):

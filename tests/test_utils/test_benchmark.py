@@ -59,4 +59,3 @@ def test_plain_and_runner_training_steps(config):
 def test_unknown_kind():
     with pytest.raises(ValueError, match="unknown measurement 'nope'"):
         bm.measure(dict(kind='nope'))
-
