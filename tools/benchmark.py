@@ -15,13 +15,14 @@ process.
 """
 import argparse
 import json
-import math
 import os.path as osp
 import subprocess
 import sys
 
 import mmseg
 import torch
+
+from segnet_mm.utils.comparison import round_up
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SEGNET = osp.join(REPO, 'configs/segnet_camvid.py')
@@ -102,7 +103,7 @@ def inference_table(args, peak_before: dict) -> tuple:
                        for name, (rel, divisor) in BASELINES.items()})
     timed = []
     for name, (config, divisor, paths) in models.items():
-        shape = [math.ceil(s / divisor) * divisor for s in args.shape]
+        shape = list(round_up(args.shape, divisor))
         info = measure(kind='macs', config=config, shape=shape)
         if info['unsupported']:
             print(f'WARNING {name}: ops not counted: {info["unsupported"]}')

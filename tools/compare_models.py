@@ -19,7 +19,7 @@ from pathlib import Path
 from mmengine.config import Config
 from mmseg.utils import register_all_modules
 
-from segnet_mm.datasets import CamVidDataset, write_synthetic_camvid
+from segnet_mm.datasets import CamVidDataset
 from segnet_mm.utils import benchmark as bm
 from segnet_mm.utils.comparison import (collect_row, format_tables,
                                         padded_shape, save_speed)
@@ -54,9 +54,8 @@ def measure_cost(config: str, shape) -> dict:
 
 def measure_speed(config: str, work_dir: Path, shape, data_root: str,
                   iters: int) -> None:
-    """bf16 + channels-last inference and the config's own training step
-    on this CPU, saved in ``work_dir``."""
-    shape = padded_shape(Config.fromfile(config), shape)
+    """bf16 + channels-last inference at ``shape`` (already padded) and the
+    config's own training step on this CPU, saved in ``work_dir``."""
     inference = bm.inference(config, shape, fast=True, compact=None,
                              iters=iters)
     with tempfile.TemporaryDirectory() as tmp:
@@ -76,10 +75,11 @@ def main():
     costs = [measure_cost(c, args.shape) for c in args.configs]
     if args.measure:
         with tempfile.TemporaryDirectory() as data:
-            root = str(write_synthetic_camvid(data, splits=('train', ),
-                                              num=16, size=(360, 480)))
-            for config, work_dir in zip(args.configs, work_dirs):
-                measure_speed(config, work_dir, args.shape, root, args.iters)
+            root = bm.write_train_images(Path(data), (360, 480), 16)
+            for config, work_dir, cost in zip(args.configs, work_dirs,
+                                              costs):
+                measure_speed(config, work_dir, cost['input'], root,
+                              args.iters)
     rows = [collect_row(c, w, cost)
             for c, w, cost in zip(args.configs, work_dirs, costs)]
     table = format_tables(rows, CamVidDataset.METAINFO['classes'])

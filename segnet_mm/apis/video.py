@@ -104,11 +104,10 @@ def segment_frames(model: BaseSegmentor, frames: Sequence[np.ndarray],
         return inference_model(model, list(frames))
 
 
-def overlay(frame: np.ndarray, label: np.ndarray,
-            palette: Sequence[Sequence[int]], opacity: float) -> np.ndarray:
-    """The prediction painted over a BGR frame, blended as mmseg's
+def overlay(frame: np.ndarray, color: np.ndarray,
+            opacity: float) -> np.ndarray:
+    """A BGR colour mask painted over a BGR frame, blended as mmseg's
     ``SegLocalVisualizer`` blends it (``opacity`` = its ``alpha``)."""
-    color = colorize(label, palette)[..., ::-1]  # RGB palette -> BGR
     return (frame * (1 - opacity) + color * opacity).astype(np.uint8)
 
 
@@ -189,7 +188,7 @@ def segment_video(model: BaseSegmentor,
     expected = video_properties(cap)[2]
     bar = ProgressBar(expected) if progress else None
     written = segmented = 0
-    last = None  # (label, entropy panel) of the latest segmented frame
+    last = None  # (BGR mask, entropy panel) of the latest segmented frame
     start = time.perf_counter()
 
     def flush(pending: List[Tuple[int, np.ndarray]]) -> None:
@@ -203,14 +202,15 @@ def segment_video(model: BaseSegmentor,
             if index in results:
                 result = results[index]
                 label = result.pred_sem_seg.data[0].cpu().numpy()
+                color = colorize(label, palette)[..., ::-1]  # RGB -> BGR
                 panel = entropy_panel(result, num_classes) \
                     if uncertainty else None
-                last = (label, panel)
+                last = (color, panel)
                 if mask_dir:
                     cv2.imwrite(
                         osp.join(mask_dir, f'frame_{index:06d}_mask.png'),
-                        colorize(label, palette)[..., ::-1])
-            out = overlay(frame, last[0], palette, opacity)
+                        color)
+            out = overlay(frame, last[0], opacity)
             if uncertainty:
                 out = np.concatenate([out, last[1]], axis=1)
             if writer is not None:
@@ -223,11 +223,13 @@ def segment_video(model: BaseSegmentor,
                 bar.update()
 
     pending = []
+    to_segment = 0  # frames in ``pending`` the model will run on
     for index, frame in enumerate(read_frames(cap)):
         pending.append((index, frame))
-        if sum(i % every == 0 for i, _ in pending) == batch:
+        to_segment += index % every == 0
+        if to_segment == batch:
             flush(pending)
-            pending = []
+            pending, to_segment = [], 0
     flush(pending)
     return VideoStats(written, segmented, expected,
                       time.perf_counter() - start)

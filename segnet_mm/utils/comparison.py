@@ -18,12 +18,16 @@ from .typing_utils import PathLike
 SPEED_FILE = 'cpu_speed.json'
 
 
+def round_up(shape: Sequence[int], divisor: int) -> Tuple[int, int]:
+    """Each side of ``shape`` rounded up to a multiple of ``divisor``."""
+    return tuple(math.ceil(s / divisor) * divisor for s in shape)
+
+
 def padded_shape(cfg: Config, shape: Sequence[int]) -> Tuple[int, int]:
     """``shape`` (H, W) as the config's data preprocessor feeds it to the
     model at test time: padded up to its ``test_cfg.size_divisor``."""
     test_cfg = cfg.model.get('data_preprocessor', {}).get('test_cfg') or {}
-    divisor = test_cfg.get('size_divisor') or 1
-    return tuple(math.ceil(s / divisor) * divisor for s in shape)
+    return round_up(shape, test_cfg.get('size_divisor') or 1)
 
 
 def machine_name() -> str:

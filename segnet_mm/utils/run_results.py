@@ -19,6 +19,14 @@ from .typing_utils import PathLike
 VAL_KEYS = ('aAcc', 'mAcc', 'mIoU')
 
 
+def _newest_piece_file(folder: PathLike, suffix: str) -> Optional[Path]:
+    """``folder/TIMESTAMP/TIMESTAMP<suffix>`` of the newest piece, None if
+    there is none."""
+    files = sorted(p for p in Path(folder).glob(f'*/*{suffix}')
+                   if p.stem == p.parent.name)
+    return files[-1] if files else None
+
+
 def final_val(work_dir: PathLike, max_iters: int) -> Dict[str, float]:
     """``aAcc``, ``mAcc``, ``mIoU`` validated at iteration ``max_iters``
     (the last checkpoint's weights); empty if no piece logged them."""
@@ -41,17 +49,16 @@ def final_test(test_dir: PathLike) -> Dict[str, float]:
     Raises:
         ValueError: naming the file, if it is not a JSON object.
     """
-    logs = sorted(p for p in Path(test_dir).glob('*/*.json')
-                  if p.stem == p.parent.name)
-    if not logs:
+    log = _newest_piece_file(test_dir, '.json')
+    if log is None:
         return {}
-    text = logs[-1].read_text().strip()
+    text = log.read_text().strip()
     try:
         record = json.loads(text.splitlines()[-1])
     except (json.JSONDecodeError, IndexError) as err:
-        raise ValueError(f'{logs[-1]}: not a JSON line of metrics') from err
+        raise ValueError(f'{log}: not a JSON line of metrics') from err
     if not isinstance(record, dict):
-        raise ValueError(f'{logs[-1]}: not a JSON object of metrics')
+        raise ValueError(f'{log}: not a JSON object of metrics')
     return {k: v for k, v in record.items() if isinstance(v, (int, float))}
 
 
@@ -59,11 +66,10 @@ def train_device(work_dir: PathLike) -> Optional[str]:
     """The device of the newest training piece, from the environment its
     log starts with: the GPU name (``GPU 0: NAME``), else ``'CPU'`` where
     CUDA was not available; None without a log."""
-    logs = sorted(p for p in Path(work_dir).glob('*/*.log')
-                  if p.stem == p.parent.name)
-    if not logs:
+    log = _newest_piece_file(work_dir, '.log')
+    if log is None:
         return None
-    text = logs[-1].read_text(errors='replace')
+    text = log.read_text(errors='replace')
     gpu = re.search(r'^\s*GPU [\d,]+: (.+)$', text, re.MULTILINE)
     if gpu:
         return gpu.group(1).strip()

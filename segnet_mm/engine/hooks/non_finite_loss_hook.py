@@ -37,10 +37,14 @@ class NonFiniteLossHook(Hook):
         if value is not None and not math.isfinite(value):
             problem = f'loss is {value}'
         else:
-            bad = [name for name, p in runner.model.named_parameters()
-                   if not torch.isfinite(p).all()]
-            if not bad:
+            params = dict(runner.model.named_parameters())
+            # One reduction (one device sync) per iteration; names only
+            # on the rare failure.
+            finite = torch.stack(
+                [torch.isfinite(p).all() for p in params.values()])
+            if finite.all():
                 return
+            bad = [name for name, ok in zip(params, finite.tolist()) if not ok]
             problem = (f'weights are not finite after the update ({len(bad)} '
                        f'tensors, first {bad[0]})')
         last = runner.message_hub.get_info('last_ckpt')
