@@ -55,7 +55,7 @@ def test_cpu_recipe_within_yardstick_budget():
     pixels = cfg.train_cfg.max_iters * cfg.train_dataloader.batch_size * \
         crop[0] * crop[1]
     assert pixels <= 3000 * 8 * 180 * 240
-    assert cfg.optim_wrapper.type == 'CPUAmpOptimWrapper'
+    assert cfg.optim_wrapper.type == 'BF16AmpOptimWrapper'
     assert dict(type='ChannelsLastHook') in cfg.custom_hooks
     model = MODELS.build(cfg.model)
     params = sum(p.numel() for p in model.parameters())

@@ -5,19 +5,20 @@ from mmengine.logging import print_log
 # Which optim wrapper gives mixed precision on which device.
 AMP_OPTIM_WRAPPERS = {
     'cuda': dict(type='AmpOptimWrapper', loss_scale='dynamic'),
-    'cpu': dict(type='CPUAmpOptimWrapper', dtype='bfloat16'),
+    'cpu': dict(type='BF16AmpOptimWrapper', dtype='bfloat16'),
 }
+# Already mixed precision on any device: kept as the config has it.
+DEVICE_AGNOSTIC_AMP = 'BF16AmpOptimWrapper'
 
 
 def enable_amp(cfg: Config, device: str = None) -> None:
     """Switch a config to mixed precision for ``device`` (default: current).
 
     CUDA gets mmengine's ``AmpOptimWrapper`` (fp16 with loss scaling); the
-    CPU gets :class:`CPUAmpOptimWrapper` (bf16 autocast). Validation and
-    test loops autocast too (their ``fp16`` flag follows the device).
-
-    A CPU-recipe config (``CPUAmpOptimWrapper``) on CUDA becomes
-    ``AmpOptimWrapper`` with bf16, the same autocast on the GPU.
+    CPU gets :class:`BF16AmpOptimWrapper` (bf16 autocast). A config that
+    already trains with ``BF16AmpOptimWrapper`` (the CPU recipe) keeps it on
+    either device. Validation and test loops autocast too (their ``fp16``
+    flag follows the device).
 
     Raises:
         ValueError: if the device has no mixed-precision wrapper or the
@@ -29,15 +30,13 @@ def enable_amp(cfg: Config, device: str = None) -> None:
                          f'device {device!r}; known: {list(AMP_OPTIM_WRAPPERS)}')
     amp = AMP_OPTIM_WRAPPERS[device]
     current = cfg.optim_wrapper.get('type', 'OptimWrapper')
-    if device == 'cuda' and current == 'CPUAmpOptimWrapper':
-        # A CPU-recipe config on a GPU: the same bf16 autocast, on CUDA.
-        cfg.optim_wrapper.update(type='AmpOptimWrapper', dtype='bfloat16')
-    elif current == amp['type']:
+    if current in (amp['type'], DEVICE_AGNOSTIC_AMP):
         print_log(f'AMP is already enabled in the config ({current}).',
                   logger='current')
     elif current != 'OptimWrapper':
         raise ValueError(f'--amp: optim_wrapper.type is {current!r}; expected '
-                         f"'OptimWrapper' or {amp['type']!r} on {device}")
+                         f"'OptimWrapper', {amp['type']!r} or "
+                         f'{DEVICE_AGNOSTIC_AMP!r} on {device}')
     else:
         cfg.optim_wrapper.update(amp)
     enable_eval_amp(cfg)

@@ -19,15 +19,19 @@ from mmengine.hooks import Hook
 from mmseg.registry import MODELS
 
 
-def matmul_peak(dtype: torch.dtype, n: int = 4096, reps: int = 5) -> float:
-    """Best GFLOP/s of an n x n x n matrix product."""
-    a = torch.randn(n, n).to(dtype)
-    b = torch.randn(n, n).to(dtype)
+def matmul_peak(dtype: torch.dtype, n: int = 4096, reps: int = 5,
+                device: str = 'cpu') -> float:
+    """Best GFLOP/s of an n x n x n matrix product on ``device``."""
+    a = torch.randn(n, n, device=device).to(dtype)
+    b = torch.randn(n, n, device=device).to(dtype)
+    sync = torch.cuda.synchronize if a.is_cuda else (lambda: None)
     a @ b
+    sync()
     best = float('inf')
     for _ in range(reps):
         start = time.perf_counter()
         a @ b
+        sync()
         best = min(best, time.perf_counter() - start)
     return 2 * n**3 / best / 1e9
 

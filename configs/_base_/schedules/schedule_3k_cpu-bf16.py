@@ -1,7 +1,6 @@
 # The CPU-budget recipe's schedule and runtime: SGD (momentum 0.9, weight
 # decay 5e-4) at lr 0.05 with poly decay to 0 over 3000 iterations, bf16
-# autocast on the CPU (CPUAmpOptimWrapper; on a GPU pass
-# `--cfg-options optim_wrapper.type=AmpOptimWrapper optim_wrapper.dtype=bfloat16`),
+# autocast without loss scaling (BF16AmpOptimWrapper, on the CPU or a GPU),
 # channels-last weights, a stop at the first non-finite loss, validation
 # every 500 iterations, checkpoints every 250 (the last two and the best
 # on val kept), seed 0.
@@ -9,7 +8,7 @@ _base_ = [
     '../default_runtime.py', 'mmseg::_base_/schedules/schedule_40k.py'
 ]
 max_iters = 3000
-optim_wrapper = dict(type='CPUAmpOptimWrapper', optimizer=dict(lr=0.05))
+optim_wrapper = dict(type='BF16AmpOptimWrapper', optimizer=dict(lr=0.05))
 param_scheduler = [
     dict(
         type='PolyLR',

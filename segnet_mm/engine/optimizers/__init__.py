@@ -1,3 +1,3 @@
-from .cpu_amp_optim_wrapper import CPUAmpOptimWrapper
+from .bf16_amp_optim_wrapper import BF16AmpOptimWrapper
 
-__all__ = ['CPUAmpOptimWrapper']
+__all__ = ['BF16AmpOptimWrapper']
