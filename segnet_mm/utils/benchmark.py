@@ -4,12 +4,13 @@ step time (a plain PyTorch loop and mmengine's Runner) and peak memory.
 Every model, optimizer, loss weight and data layout comes from the config
 being measured. :func:`measure` runs one measurement described by a dict,
 which the tools run in a fresh process each."""
+import copy
 import tempfile
 import time
 import uuid
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, Optional, Union
 
 import torch
 import torch.nn.functional as F
@@ -55,10 +56,13 @@ def peak_tensor_mib(step: Callable[[], None]) -> float:
     return peak / 2**20
 
 
-def build_model(config: str, fast: bool, compact: Optional[bool] = None,
+def build_model(config: Union[str, Config], fast: bool,
+                compact: Optional[bool] = None,
                 train: bool = False) -> torch.nn.Module:
-    """The segmentor of ``config``; ``fast`` stores it channels-last."""
-    cfg = Config.fromfile(config)
+    """The segmentor of ``config`` (a file or a loaded config, left as it
+    is); ``fast`` stores it channels-last."""
+    cfg = Config.fromfile(config) if isinstance(config, str) else \
+        copy.deepcopy(config)
     cfg.model.pop('pretrained', None)
     cfg.model.backbone.pop('init_cfg', None)
     if compact is not None:
@@ -244,7 +248,7 @@ def inference_params(model: torch.nn.Module) -> int:
     return sum(p.numel() for p in model.parameters()) - dropped
 
 
-def macs_and_params(config: str, shape) -> Dict:
+def macs_and_params(config: Union[str, Config], shape) -> Dict:
     """MACs of one (1, 3, H, W) forward pass (pooling and unpooling
     counted), the parameter count, all and used at inference; ops left
     uncounted are listed."""

@@ -1,0 +1,130 @@
+"""Training throughput of a config under speed levers, and whether a lever
+changes the loss curve: the measurements behind ``tools/benchmark_train.py``.
+
+A lever is a named edit of a config (bf16 autocast, channels-last weights,
+data loading, ``torch.compile``). A ladder applies them one after another
+on top of the config as it is; every rung trains the same iterations from
+the same seed, and its logged losses are compared with the config's own
+run and with a second seed of it (the noise)."""
+from typing import Callable, Dict, List, Sequence
+
+import numpy as np
+from mmengine.config import Config
+
+from ..visualization.curves import load_work_dir
+from .typing_utils import PathLike
+
+
+def _bf16(cfg: Config, workers: int) -> None:
+    """bf16 autocast without loss scaling."""
+    kept = {
+        k: v
+        for k, v in cfg.optim_wrapper.items()
+        if k not in ('type', 'dtype', 'loss_scale')
+    }
+    cfg.optim_wrapper = dict(type='BF16AmpOptimWrapper', **kept)
+
+
+def _channels_last(cfg: Config, workers: int) -> None:
+    """Channels-last weights (and so activations)."""
+    hooks = cfg.get('custom_hooks', [])
+    if dict(type='ChannelsLastHook') not in hooks:
+        cfg.custom_hooks = [*hooks, dict(type='ChannelsLastHook')]
+
+
+def _loader(cfg: Config, workers: int) -> None:
+    """More persistent workers, pinned batches."""
+    cfg.train_dataloader.update(
+        num_workers=workers, persistent_workers=True, pin_memory=True)
+
+
+def _compile(cfg: Config, workers: int) -> None:
+    """mmengine's ``compile`` option (torch.compile of the train step)."""
+    cfg.compile = True
+
+
+LEVERS: Dict[str, Callable[[Config, int], None]] = {
+    'bf16': _bf16,
+    'channels_last': _channels_last,
+    'loader': _loader,
+    'compile': _compile,
+}
+
+
+def apply_levers(cfg: Config, levers: Sequence[str], workers: int = 8) -> Config:
+    """``cfg`` with ``levers`` applied in order.
+
+    Raises:
+        KeyError: naming an unknown lever and the known ones.
+    """
+    for name in levers:
+        if name not in LEVERS:
+            raise KeyError(f'unknown lever {name!r}; known: {list(LEVERS)}')
+        LEVERS[name](cfg, workers)
+    return cfg
+
+
+def ladder(levers: Sequence[str]) -> List[List[str]]:
+    """The rungs: none, the first lever, the first two, ... all."""
+    return [list(levers[:i]) for i in range(len(levers) + 1)]
+
+
+def speed_run(cfg: Config, iters: int, seed: int,
+              log_interval: int = 10) -> Config:
+    """``cfg`` trimmed to ``iters`` training iterations from ``seed``,
+    logging every ``log_interval``: no validation, no checkpoints. The
+    learning rate follows the full schedule's first ``iters`` iterations."""
+    cfg.train_cfg.update(max_iters=iters, val_interval=iters + 1)
+    cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
+    cfg.default_hooks.checkpoint.update(interval=iters + 1, save_last=False)
+    cfg.default_hooks.logger.interval = log_interval
+    cfg.randomness = dict(seed=seed)
+    return cfg
+
+
+def run_speed(work_dir: PathLike, batch_size: int, warmup: int) -> Dict:
+    """Seconds per iteration, data-loading share and images/s after
+    ``warmup`` iterations, from the run's logged ``time`` and
+    ``data_time`` (each a mean over its logging window).
+
+    Raises:
+        ValueError: naming the work dir, if nothing was logged after
+            ``warmup``.
+    """
+    scalars = load_work_dir(work_dir)
+    steps, times = scalars.get('train/time')
+    _, data_times = scalars.get('train/data_time')
+    kept = [i for i, step in enumerate(steps) if step > warmup]
+    if not kept:
+        raise ValueError(f'{work_dir}: no iteration logged after the '
+                         f'{warmup} warm-up iterations')
+    seconds = float(np.mean([times[i] for i in kept]))
+    data = float(np.mean([data_times[i] for i in kept]))
+    return dict(seconds_per_iter=seconds, data_share=data / seconds,
+                images_per_s=batch_size / seconds)
+
+
+def loss_curve(work_dir: PathLike) -> Dict[int, float]:
+    """Logged training loss by iteration."""
+    steps, losses = load_work_dir(work_dir).get('train/loss')
+    return dict(zip(steps, losses))
+
+
+def loss_gap(curve: Dict[int, float], reference: Dict[int, float],
+             window: int = 50) -> float:
+    """Largest difference between two loss curves' means over windows of
+    ``window`` iterations (on the iterations both logged).
+
+    Raises:
+        ValueError: if the curves share no logged iteration.
+    """
+    shared = sorted(set(curve) & set(reference))
+    if not shared:
+        raise ValueError('the loss curves share no logged iteration')
+    gaps = []
+    for start in range(0, shared[-1], window):
+        steps = [s for s in shared if start < s <= start + window]
+        if steps:
+            gaps.append(abs(np.mean([curve[s] for s in steps]) -
+                            np.mean([reference[s] for s in steps])))
+    return float(max(gaps))

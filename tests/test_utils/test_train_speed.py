@@ -1,0 +1,65 @@
+import pytest
+from mmengine.config import Config
+
+from segnet_mm.utils.train_speed import (apply_levers, ladder, loss_gap,
+                                         run_speed, speed_run)
+from tests.conftest import REPO_ROOT
+from tests.utils import TRAIN, write_log
+
+
+def camvid():
+    return Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
+
+
+def test_levers_edit_the_config_and_keep_the_optimizer():
+    cfg = camvid()
+    cfg.optim_wrapper.update(type='AmpOptimWrapper', loss_scale='dynamic')
+    apply_levers(cfg, ['bf16', 'channels_last', 'loader', 'compile'],
+                 workers=6)
+    assert cfg.optim_wrapper.type == 'BF16AmpOptimWrapper'
+    assert 'loss_scale' not in cfg.optim_wrapper
+    assert cfg.optim_wrapper.optimizer.lr == 0.01
+    assert dict(type='ChannelsLastHook') in cfg.custom_hooks
+    assert dict(type='NonFiniteLossHook') in cfg.custom_hooks
+    assert cfg.train_dataloader.num_workers == 6
+    assert cfg.train_dataloader.pin_memory
+    assert cfg.compile is True
+
+
+def test_unknown_lever_named():
+    with pytest.raises(KeyError, match="unknown lever 'cuda_graphs'"):
+        apply_levers(camvid(), ['cuda_graphs'])
+
+
+def test_ladder_adds_one_lever_per_rung():
+    assert ladder(['a', 'b']) == [[], ['a'], ['a', 'b']]
+
+
+def test_speed_run_trains_only():
+    cfg = speed_run(camvid(), iters=30, seed=3, log_interval=5)
+    assert cfg.train_cfg.max_iters == 30
+    assert cfg.train_cfg.val_interval > 30
+    assert cfg.val_dataloader is None and cfg.val_evaluator is None
+    assert cfg.default_hooks.checkpoint.interval > 30
+    assert not cfg.default_hooks.checkpoint.save_last
+    assert cfg.default_hooks.logger.interval == 5
+    assert cfg.randomness.seed == 3
+
+
+def test_run_speed_after_warmup(tmp_path):
+    write_log(tmp_path / '20260101_000000/vis_data/scalars.json', TRAIN)
+    speed = run_speed(tmp_path, batch_size=4, warmup=10)
+    assert speed['seconds_per_iter'] == pytest.approx(1.15)
+    assert speed['images_per_s'] == pytest.approx(4 / 1.15)
+    assert speed['data_share'] == pytest.approx(0.1 / 1.15)
+    with pytest.raises(ValueError, match='no iteration logged after the 30'):
+        run_speed(tmp_path, batch_size=4, warmup=30)
+
+
+def test_loss_gap_is_the_largest_window_mean_difference():
+    reference = {10: 2.0, 20: 2.0, 30: 1.0, 40: 1.0}
+    curve = {10: 2.5, 20: 1.5, 30: 1.4, 40: 1.0, 50: 9.0}
+    # windows (0, 20]: means 2.0 vs 2.0; (20, 40]: 1.2 vs 1.0
+    assert loss_gap(curve, reference, window=20) == pytest.approx(0.2)
+    with pytest.raises(ValueError, match='share no logged iteration'):
+        loss_gap({5: 1.0}, reference)

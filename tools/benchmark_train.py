@@ -1,0 +1,156 @@
+"""Training throughput of a config, lever by lever, with its loss curve:
+
+    python tools/benchmark_train.py CONFIG --work-root DIR [--amp]
+        [--levers bf16 channels_last loader compile] [--iters 300]
+        [--warmup 50] [--workers 8] [--log-interval 10] [--noise-seed 1] [--out results.json]
+        [--cfg-options k=v ...]
+
+Trains CONFIG (as ``tools/train.py CONFIG [--amp]`` would) for --iters
+iterations from seed 0, the same with --noise-seed (the run-to-run noise of
+the loss curve), then once per rung of the lever ladder (the first lever,
+the first two, ...), each a fresh ``tools/train.py`` process on a config
+written to WORK_ROOT/<rung>/. Prints per rung: s/iter, images/s, speed-up
+over the config as it is, data-loading share, training GFLOP/s as % of this
+device's measured bf16 matmul rate (3 x 2 x MACs per image), and the largest
+gap of 50-iteration mean losses to the seed-0 run next to the noise's gap.
+A rung that fails is reported with its log's last lines; the others run.
+"""
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import torch
+from mmengine.config import Config, DictAction
+from mmseg.utils import register_all_modules
+
+from segnet_mm.engine import enable_amp
+from segnet_mm.utils import benchmark as bm
+from segnet_mm.utils.train_speed import (LEVERS, apply_levers, ladder,
+                                         loss_curve, loss_gap, run_speed,
+                                         speed_run)
+
+TRAIN = Path(__file__).with_name('train.py')
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('config', help='train config file')
+    parser.add_argument('--work-root', required=True,
+                        help='one work dir per run below it')
+    parser.add_argument('--amp', action='store_true',
+                        help="as tools/train.py's --amp")
+    parser.add_argument('--levers', nargs='*', default=list(LEVERS),
+                        choices=list(LEVERS), help='the ladder, in order')
+    parser.add_argument('--iters', type=int, default=300)
+    parser.add_argument('--warmup', type=int, default=50,
+                        help='iterations left out of the timing')
+    parser.add_argument('--workers', type=int, default=8,
+                        help="the 'loader' lever's dataloader workers")
+    parser.add_argument('--log-interval', type=int, default=10,
+                        help='iterations per logged time and loss')
+    parser.add_argument('--noise-seed', type=int, default=1)
+    parser.add_argument('--out', help='also write the results as JSON')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override settings in the config (every run)')
+    args = parser.parse_args()
+    if args.warmup >= args.iters:
+        parser.error(f'--warmup ({args.warmup}) must be below --iters '
+                     f'({args.iters})')
+    return args
+
+
+def base_config(args) -> Config:
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.amp:
+        enable_amp(cfg)
+    return cfg
+
+
+def train(args, name: str, levers, seed: int) -> dict:
+    """One run of tools/train.py; its speed and loss curve, or its
+    failure."""
+    work_dir = Path(args.work_root) / name
+    work_dir.mkdir(parents=True, exist_ok=True)
+    cfg = speed_run(
+        apply_levers(base_config(args), levers, args.workers), args.iters,
+        seed, args.log_interval)
+    config = work_dir / 'config.py'
+    cfg.dump(str(config))
+    log = work_dir / 'train.out'
+    with log.open('w') as out:
+        proc = subprocess.run(
+            [sys.executable, str(TRAIN), str(config), '--work-dir',
+             str(work_dir)], stdout=out, stderr=subprocess.STDOUT)
+    result = dict(name=name, levers=list(levers), seed=seed)
+    if proc.returncode != 0:
+        tail = log.read_text(errors='replace').splitlines()[-5:]
+        print(f'{name}: tools/train.py exited {proc.returncode}; '
+              f'{log}:\n  ' + '\n  '.join(tail))
+        return dict(result, failed=proc.returncode)
+    batch = cfg.train_dataloader.batch_size
+    return dict(result, **run_speed(work_dir, batch, args.warmup),
+                loss=loss_curve(work_dir))
+
+
+def crop_shape(cfg: Config):
+    size = cfg.model.data_preprocessor.get('size')
+    if size is None:
+        raise KeyError('model.data_preprocessor.size is not set: the '
+                       'training FLOPs need a fixed input size')
+    return list(size)
+
+
+def print_table(runs, base, noise_gap, train_gflop, peak) -> None:
+    print('| run | s/iter | images/s | x config | data share | '
+          '% of bf16 matmul rate | loss gap to seed 0 |\n'
+          '|---|---|---|---|---|---|---|')
+    for run in runs:
+        if 'failed' in run:
+            print(f'| {run["name"]} | failed (exit {run["failed"]}) '
+                  '| | | | | |')
+            continue
+        rate = run['images_per_s'] * train_gflop
+        print(f'| {run["name"]} | {run["seconds_per_iter"]:.4f} | '
+              f'{run["images_per_s"]:.1f} | '
+              f'{run["images_per_s"] / base["images_per_s"]:.2f} | '
+              f'{100 * run["data_share"]:.0f}% | '
+              f'{100 * rate / peak:.1f}% | {run["loss_gap"]:.4f} |')
+    print(f'\nnoise: the loss gap between seeds 0 and {runs[1]["seed"]} is '
+          f'{noise_gap:.4f}; a rung is within noise at or below it.')
+
+
+def main():
+    args = parse_args()
+    register_all_modules()
+    cfg = base_config(args)
+    device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    peak = bm.matmul_peak(torch.bfloat16, device=device)
+    macs = bm.macs_and_params(cfg, crop_shape(cfg))['macs']
+    train_gflop = 3 * 2 * macs / 1e9
+    print(f'{device}: bf16 matmul {peak:.0f} GFLOP/s (4096^3, best of 5); '
+          f'training {train_gflop:.0f} GFLOP per image')
+    runs = [train(args, 'config', [], 0),
+            train(args, f'config_seed{args.noise_seed}', [], args.noise_seed)]
+    runs += [train(args, '+' + '+'.join(rung), rung, 0)
+             for rung in ladder(args.levers)[1:]]
+    base, noise = runs[0], runs[1]
+    if 'failed' in base or 'failed' in noise:
+        sys.exit('the config itself failed to train; see its train.out')
+    noise_gap = loss_gap(noise['loss'], base['loss'])
+    for run in runs:
+        if 'failed' not in run:
+            run['loss_gap'] = loss_gap(run['loss'], base['loss'])
+    print_table(runs, base, noise_gap, train_gflop, peak)
+    if args.out:
+        Path(args.out).write_text(json.dumps(
+            dict(device=device, bf16_matmul_gflops=peak,
+                 train_gflop_per_image=train_gflop, noise_gap=noise_gap,
+                 runs=runs), indent=1))
+
+
+if __name__ == '__main__':
+    main()
