@@ -2,8 +2,8 @@
 
     python tools/benchmark_train.py CONFIG --work-root DIR [--amp]
         [--levers bf16 channels_last loader compile] [--iters 300]
-        [--warmup 50] [--workers 8] [--log-interval 10] [--noise-seed 1] [--out results.json]
-        [--cfg-options k=v ...]
+        [--warmup 50] [--workers 8] [--log-interval 10] [--noise-seed 1]
+        [--out results.json] [--cfg-options k=v ...]
 
 Trains CONFIG (as ``tools/train.py CONFIG [--amp]`` would) for --iters
 iterations from seed 0, the same with --noise-seed (the run-to-run noise of

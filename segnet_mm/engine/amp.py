@@ -27,7 +27,8 @@ def enable_amp(cfg: Config, device: str = None) -> None:
     device = device or get_device()
     if device not in AMP_OPTIM_WRAPPERS:
         raise ValueError(f'--amp: no mixed-precision optim wrapper for '
-                         f'device {device!r}; known: {list(AMP_OPTIM_WRAPPERS)}')
+                         f'device {device!r}; known: '
+                         f'{list(AMP_OPTIM_WRAPPERS)}')
     amp = AMP_OPTIM_WRAPPERS[device]
     current = cfg.optim_wrapper.get('type', 'OptimWrapper')
     if current in (amp['type'], DEVICE_AGNOSTIC_AMP):

@@ -51,7 +51,8 @@ LEVERS: Dict[str, Callable[[Config, int], None]] = {
 }
 
 
-def apply_levers(cfg: Config, levers: Sequence[str], workers: int = 8) -> Config:
+def apply_levers(cfg: Config, levers: Sequence[str],
+                 workers: int = 8) -> Config:
     """``cfg`` with ``levers`` applied in order.
 
     Raises:
