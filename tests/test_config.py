@@ -45,6 +45,7 @@ def test_cityscapes_recipe():
     assert cfg.model.backbone.norm_cfg.type == 'SyncBN'
     assert cfg.crop_size == (512, 1024)
     assert cfg.train_dataloader.dataset.type == 'CityscapesDataset'
+    assert cfg.train_dataloader.num_workers == 8
 
 
 def test_cpu_recipe_within_yardstick_budget():

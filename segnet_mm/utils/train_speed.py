@@ -6,6 +6,7 @@ data loading, ``torch.compile``). A ladder applies them one after another
 on top of the config as it is; every rung trains the same iterations from
 the same seed, and its logged losses are compared with the config's own
 run and with a second seed of it (the noise)."""
+import time
 from typing import Callable, Dict, List, Sequence
 
 import numpy as np
@@ -129,3 +130,18 @@ def loss_gap(curve: Dict[int, float], reference: Dict[int, float],
             gaps.append(abs(np.mean([curve[s] for s in steps]) -
                             np.mean([reference[s] for s in steps])))
     return float(max(gaps))
+
+
+def pipeline_seconds(cfg: Config, samples: int = 40,
+                     warmup: int = 3) -> float:
+    """Seconds one dataloader worker spends per training sample: the
+    config's training dataset and pipeline (decoding, augmentation,
+    packing) in this process, after ``warmup`` samples."""
+    from mmseg.registry import DATASETS
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    for i in range(warmup):
+        dataset[i % len(dataset)]
+    start = time.perf_counter()
+    for i in range(samples):
+        dataset[(warmup + i) % len(dataset)]
+    return (time.perf_counter() - start) / samples
