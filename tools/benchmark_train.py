@@ -2,12 +2,13 @@
 
     python tools/benchmark_train.py CONFIG --work-root DIR [--amp]
         [--levers bf16 channels_last loader compile] [--iters 300]
-        [--warmup 50] [--workers 8] [--log-interval 10] [--noise-seed 1]
-        [--out results.json] [--cfg-options k=v ...]
+        [--warmup 50] [--workers 8] [--log-interval 10]
+        [--noise-seed 1 | --skip-noise] [--out results.json]
+        [--cfg-options k=v ...]
 
 Trains CONFIG (as ``tools/train.py CONFIG [--amp]`` would) for --iters
 iterations from seed 0, the same with --noise-seed (the run-to-run noise of
-the loss curve), then once per rung of the lever ladder (the first lever,
+the loss curve; --skip-noise leaves it out), then once per rung of the lever ladder (the first lever,
 the first two, ...), each a fresh ``tools/train.py`` process on a config
 written to WORK_ROOT/<rung>/. Prints per rung: s/iter, images/s, speed-up
 over the config as it is, data-loading share, training GFLOP/s as % of this
@@ -50,7 +51,10 @@ def parse_args():
                         help="the 'loader' lever's dataloader workers")
     parser.add_argument('--log-interval', type=int, default=10,
                         help='iterations per logged time and loss')
-    parser.add_argument('--noise-seed', type=int, default=1)
+    noise = parser.add_mutually_exclusive_group()
+    noise.add_argument('--noise-seed', type=int, default=1)
+    noise.add_argument('--skip-noise', action='store_true',
+                       help='no second-seed run (no loss noise)')
     parser.add_argument('--out', help='also write the results as JSON')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings in the config (every run)')
@@ -104,7 +108,7 @@ def crop_shape(cfg: Config):
     return list(size)
 
 
-def print_table(runs, base, noise_gap, train_gflop, peak) -> None:
+def print_table(runs, base, noise, train_gflop, peak) -> None:
     print('| run | s/iter | images/s | x config | data share | '
           '% of bf16 matmul rate | loss gap to seed 0 |\n'
           '|---|---|---|---|---|---|---|')
@@ -119,8 +123,10 @@ def print_table(runs, base, noise_gap, train_gflop, peak) -> None:
               f'{run["images_per_s"] / base["images_per_s"]:.2f} | '
               f'{100 * run["data_share"]:.0f}% | '
               f'{100 * rate / peak:.1f}% | {run["loss_gap"]:.4f} |')
-    print(f'\nnoise: the loss gap between seeds 0 and {runs[1]["seed"]} is '
-          f'{noise_gap:.4f}; a rung is within noise at or below it.')
+    if noise is not None:
+        print(f'\nnoise: the loss gap between seeds 0 and {noise["seed"]} '
+              f'is {noise["loss_gap"]:.4f}; a rung is within noise at or '
+              'below it.')
 
 
 def main():
@@ -133,23 +139,26 @@ def main():
     train_gflop = 3 * 2 * macs / 1e9
     print(f'{device}: bf16 matmul {peak:.0f} GFLOP/s (4096^3, best of 5); '
           f'training {train_gflop:.0f} GFLOP per image')
-    runs = [train(args, 'config', [], 0),
-            train(args, f'config_seed{args.noise_seed}', [], args.noise_seed)]
+    runs = [train(args, 'config', [], 0)]
+    if not args.skip_noise:
+        runs.append(train(args, f'config_seed{args.noise_seed}', [],
+                          args.noise_seed))
     runs += [train(args, '+' + '+'.join(rung), rung, 0)
              for rung in ladder(args.levers)[1:]]
-    base, noise = runs[0], runs[1]
-    if 'failed' in base or 'failed' in noise:
+    base = runs[0]
+    noise = None if args.skip_noise else runs[1]
+    if 'failed' in base or (noise and 'failed' in noise):
         sys.exit('the config itself failed to train; see its train.out')
-    noise_gap = loss_gap(noise['loss'], base['loss'])
     for run in runs:
         if 'failed' not in run:
             run['loss_gap'] = loss_gap(run['loss'], base['loss'])
-    print_table(runs, base, noise_gap, train_gflop, peak)
+    print_table(runs, base, noise, train_gflop, peak)
     if args.out:
         Path(args.out).write_text(json.dumps(
             dict(device=device, bf16_matmul_gflops=peak,
-                 train_gflop_per_image=train_gflop, noise_gap=noise_gap,
-                 runs=runs), indent=1))
+                 train_gflop_per_image=train_gflop,
+                 noise_gap=noise and noise['loss_gap'], runs=runs),
+            indent=1))
 
 
 if __name__ == '__main__':

@@ -2,15 +2,15 @@ from .amp import enable_amp, enable_eval_amp
 from .checkpoint import (SAFE_GLOBALS, enable_safe_checkpoints,
                          load_local_weights_only)
 from .cpu_distributed import setup_cpu_distributed
-from .hooks import (ChannelsLastHook, NonFiniteLossError, NonFiniteLossHook,
-                    SafeCheckpointHook)
+from .hooks import (ChannelsLastHook, CompileModulesHook, NonFiniteLossError,
+                    NonFiniteLossHook, SafeCheckpointHook)
 from .optimizers import BF16AmpOptimWrapper
 
 __all__ = [
     'enable_amp', 'enable_eval_amp', 'SAFE_GLOBALS', 'enable_safe_checkpoints',
     'load_local_weights_only',
     'setup_cpu_distributed',
-    'ChannelsLastHook', 'NonFiniteLossHook', 'NonFiniteLossError',
+    'ChannelsLastHook', 'CompileModulesHook', 'NonFiniteLossHook', 'NonFiniteLossError',
     'SafeCheckpointHook',
     'BF16AmpOptimWrapper'
 ]

@@ -26,11 +26,15 @@ def _bf16(cfg: Config, workers: int) -> None:
     cfg.optim_wrapper = dict(type='BF16AmpOptimWrapper', **kept)
 
 
+def _add_hook(cfg: Config, hook: dict) -> None:
+    hooks = cfg.get('custom_hooks', [])
+    if hook not in hooks:
+        cfg.custom_hooks = [*hooks, hook]
+
+
 def _channels_last(cfg: Config, workers: int) -> None:
     """Channels-last weights (and so activations)."""
-    hooks = cfg.get('custom_hooks', [])
-    if dict(type='ChannelsLastHook') not in hooks:
-        cfg.custom_hooks = [*hooks, dict(type='ChannelsLastHook')]
+    _add_hook(cfg, dict(type='ChannelsLastHook'))
 
 
 def _loader(cfg: Config, workers: int) -> None:
@@ -40,8 +44,8 @@ def _loader(cfg: Config, workers: int) -> None:
 
 
 def _compile(cfg: Config, workers: int) -> None:
-    """mmengine's ``compile`` option (torch.compile of the train step)."""
-    cfg.compile = True
+    """torch.compile of the backbone's and decode head's forward passes."""
+    _add_hook(cfg, dict(type='CompileModulesHook'))
 
 
 LEVERS: Dict[str, Callable[[Config, int], None]] = {

@@ -30,11 +30,20 @@ def test_non_finite_loss_names_iteration_and_checkpoint(value):
 
 
 @pytest.mark.parametrize('value', [float('nan'), float('inf')])
-def test_non_finite_weights_stop_before_saving(value):
-    """A finite loss whose update made a weight non-finite stops too, so
-    no checkpoint ever holds it."""
+def test_non_finite_weights_are_not_saved(value):
+    """A finite loss whose update made a weight non-finite: the next
+    checkpoint is refused, naming the tensor."""
+    run = runner(weight=value)
+    hook = NonFiniteLossHook()
+    hook.after_train_iter(run, 0, outputs=dict(loss=torch.tensor(1.5)))
     with pytest.raises(NonFiniteLossError,
-                       match=r'weights are not finite after the update '
-                       r'\(1 tensors, first weight\) at iteration 7'):
-        NonFiniteLossHook().after_train_iter(
-            runner(weight=value), 0, outputs=dict(loss=torch.tensor(1.5)))
+                       match=r'weights are not finite \(1 tensors, first '
+                       r'weight\) at iteration 7.*work/iter_5.pth'):
+        hook.before_save_checkpoint(
+            run, dict(state_dict=run.model.state_dict()))
+
+
+def test_finite_weights_saved():
+    run = runner()
+    NonFiniteLossHook().before_save_checkpoint(
+        run, dict(state_dict=run.model.state_dict()))

@@ -23,7 +23,7 @@ def test_levers_edit_the_config_and_keep_the_optimizer():
     assert dict(type='NonFiniteLossHook') in cfg.custom_hooks
     assert cfg.train_dataloader.num_workers == 6
     assert cfg.train_dataloader.pin_memory
-    assert cfg.compile is True
+    assert dict(type='CompileModulesHook') in cfg.custom_hooks
 
 
 def test_unknown_lever_named():

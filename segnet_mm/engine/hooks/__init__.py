@@ -1,8 +1,9 @@
 from .channels_last_hook import ChannelsLastHook
+from .compile_modules_hook import CompileModulesHook
 from .non_finite_loss_hook import NonFiniteLossError, NonFiniteLossHook
 from .safe_checkpoint_hook import SafeCheckpointHook
 
 __all__ = [
-    'ChannelsLastHook', 'NonFiniteLossHook', 'NonFiniteLossError',
+    'ChannelsLastHook', 'CompileModulesHook', 'NonFiniteLossHook', 'NonFiniteLossError',
     'SafeCheckpointHook'
 ]
