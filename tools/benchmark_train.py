@@ -8,8 +8,8 @@
 
 Trains CONFIG (as ``tools/train.py CONFIG [--amp]`` would) for --iters
 iterations from seed 0, the same with --noise-seed (the run-to-run noise of
-the loss curve; --skip-noise leaves it out), then once per rung of the lever ladder (the first lever,
-the first two, ...), each a fresh ``tools/train.py`` process on a config
+the loss curve; --skip-noise leaves it out), then once per rung of the
+lever ladder (the first lever, the first two, ...), each a fresh ``tools/train.py`` process on a config
 written to WORK_ROOT/<rung>/. Prints per rung: s/iter, images/s, speed-up
 over the config as it is, data-loading share, training GFLOP/s as % of this
 device's measured bf16 matmul rate (3 x 2 x MACs per image), and the largest

@@ -10,7 +10,7 @@ __all__ = [
     'enable_amp', 'enable_eval_amp', 'SAFE_GLOBALS', 'enable_safe_checkpoints',
     'load_local_weights_only',
     'setup_cpu_distributed',
-    'ChannelsLastHook', 'CompileModulesHook', 'NonFiniteLossHook', 'NonFiniteLossError',
-    'SafeCheckpointHook',
+    'ChannelsLastHook', 'CompileModulesHook', 'NonFiniteLossHook',
+    'NonFiniteLossError', 'SafeCheckpointHook',
     'BF16AmpOptimWrapper'
 ]

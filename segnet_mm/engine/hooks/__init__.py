@@ -4,6 +4,6 @@ from .non_finite_loss_hook import NonFiniteLossError, NonFiniteLossHook
 from .safe_checkpoint_hook import SafeCheckpointHook
 
 __all__ = [
-    'ChannelsLastHook', 'CompileModulesHook', 'NonFiniteLossHook', 'NonFiniteLossError',
-    'SafeCheckpointHook'
+    'ChannelsLastHook', 'CompileModulesHook', 'NonFiniteLossHook',
+    'NonFiniteLossError', 'SafeCheckpointHook'
 ]
