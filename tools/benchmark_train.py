@@ -9,12 +9,13 @@
 Trains CONFIG (as ``tools/train.py CONFIG [--amp]`` would) for --iters
 iterations from seed 0, the same with --noise-seed (the run-to-run noise of
 the loss curve; --skip-noise leaves it out), then once per rung of the
-lever ladder (the first lever, the first two, ...), each a fresh ``tools/train.py`` process on a config
-written to WORK_ROOT/<rung>/. Prints per rung: s/iter, images/s, speed-up
-over the config as it is, data-loading share, training GFLOP/s as % of this
-device's measured bf16 matmul rate (3 x 2 x MACs per image), and the largest
-gap of 50-iteration mean losses to the seed-0 run next to the noise's gap.
-A rung that fails is reported with its log's last lines; the others run.
+lever ladder (the first lever, the first two, ...), each a fresh
+``tools/train.py`` process on a config written to WORK_ROOT/<rung>/.
+Prints per rung: s/iter, images/s, speed-up over the config as it is,
+data-loading share, training GFLOP/s as % of this device's measured bf16
+matmul rate (3 x 2 x MACs per image), and the largest gap of 50-iteration
+mean losses to the seed-0 run next to the noise's gap. A rung that fails is
+reported with its log's last lines; the others run.
 """
 import argparse
 import json
