@@ -2,7 +2,7 @@
 changes the loss curve: the measurements behind ``tools/benchmark_train.py``.
 
 A lever is a named edit of a config (bf16 autocast, channels-last weights,
-data loading, ``torch.compile``). A ladder applies them one after another
+data loading, SegNet's window-code indices, ``torch.compile``). A ladder applies them one after another
 on top of the config as it is; every rung trains the same iterations from
 the same seed, and its logged losses are compared with the config's own
 run and with a second seed of it (the noise)."""
@@ -43,6 +43,16 @@ def _loader(cfg: Config, workers: int) -> None:
         num_workers=workers, persistent_workers=True, pin_memory=True)
 
 
+def _window_codes(cfg: Config, workers: int) -> None:
+    """SegNet's pooling indices as 2-bit window codes in training too
+    (pure tensor algebra, kept channels-last; ``max_unpool2d`` is not)."""
+    backbone = cfg.model.backbone.type
+    if backbone != 'SegNetEncoder':
+        raise ValueError(f"the 'window_codes' lever needs SegNetEncoder, "
+                         f'the config has {backbone}')
+    cfg.model.backbone.compact_indices = True
+
+
 def _compile(cfg: Config, workers: int) -> None:
     """torch.compile of the backbone's and decode head's forward passes."""
     _add_hook(cfg, dict(type='CompileModulesHook'))
@@ -52,6 +62,7 @@ LEVERS: Dict[str, Callable[[Config, int], None]] = {
     'bf16': _bf16,
     'channels_last': _channels_last,
     'loader': _loader,
+    'window_codes': _window_codes,
     'compile': _compile,
 }
 

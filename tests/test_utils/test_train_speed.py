@@ -14,8 +14,8 @@ def camvid():
 def test_levers_edit_the_config_and_keep_the_optimizer():
     cfg = camvid()
     cfg.optim_wrapper.update(type='AmpOptimWrapper', loss_scale='dynamic')
-    apply_levers(cfg, ['bf16', 'channels_last', 'loader', 'compile'],
-                 workers=6)
+    apply_levers(cfg, ['bf16', 'channels_last', 'loader', 'window_codes',
+                       'compile'], workers=6)
     assert cfg.optim_wrapper.type == 'BF16AmpOptimWrapper'
     assert 'loss_scale' not in cfg.optim_wrapper
     assert cfg.optim_wrapper.optimizer.lr == 0.01
@@ -24,6 +24,15 @@ def test_levers_edit_the_config_and_keep_the_optimizer():
     assert cfg.train_dataloader.num_workers == 6
     assert cfg.train_dataloader.pin_memory
     assert dict(type='CompileModulesHook') in cfg.custom_hooks
+    assert cfg.model.backbone.compact_indices is True
+
+
+def test_window_codes_only_for_segnet():
+    cfg = Config.fromfile(REPO_ROOT / 'configs/benchmark/'
+                          'fcn_r18-d8_1xb8-3k_camvid-180x240.py')
+    with pytest.raises(ValueError, match='needs SegNetEncoder, the config '
+                       'has ResNetV1c'):
+        apply_levers(cfg, ['window_codes'])
 
 
 def test_unknown_lever_named():

@@ -43,8 +43,9 @@ read -ra MORE <<<"${OPTIONS:-}"
 
 case $STAGE in
 bench)
+    LEVERS=${LEVERS:-bf16 channels_last loader window_codes compile}
     $PY tools/benchmark_train.py configs/segnet_camvid.py --amp \
-        --work-root /tmp/bench --levers ${LEVERS:-bf16 channels_last loader compile} \
+        --work-root /tmp/bench --levers $LEVERS \
         --iters "${ITERS:-300}" --warmup "${WARMUP:-100}" \
         --log-interval "${LOG_INTERVAL:-10}" \
         --workers "${WORKERS:-8}" --out "$OUT/bench.json" \
