@@ -44,8 +44,9 @@ def _loader(cfg: Config, workers: int) -> None:
 
 
 def _window_codes(cfg: Config, workers: int) -> None:
-    """SegNet's pooling indices as 2-bit window codes in training too
-    (pure tensor algebra, kept channels-last; ``max_unpool2d`` is not)."""
+    """SegNet's pooling indices as 2-bit window codes in training too:
+    pure tensor algebra that stays channels-last, where CUDA's
+    ``max_unpool2d`` converts its input to NCHW and writes NCHW."""
     backbone = cfg.model.backbone.type
     if backbone != 'SegNetEncoder':
         raise ValueError(f"the 'window_codes' lever needs SegNetEncoder, "
