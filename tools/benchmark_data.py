@@ -10,6 +10,7 @@ with cores like this one's.
 """
 import argparse
 import math
+from pathlib import Path
 
 from mmengine.config import Config, DictAction
 from mmseg.utils import register_all_modules
@@ -27,7 +28,10 @@ def parse_args():
                         help='timed samples')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings in the config')
-    return parser.parse_args()
+    args = parser.parse_args()
+    if not Path(args.config).is_file():
+        parser.error(f'no such config: {args.config}')
+    return args
 
 
 def main():

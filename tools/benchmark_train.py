@@ -61,6 +61,8 @@ def parse_args():
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings in the config (every run)')
     args = parser.parse_args()
+    if not Path(args.config).is_file():
+        parser.error(f'no such config: {args.config}')
     if args.warmup >= args.iters:
         parser.error(f'--warmup ({args.warmup}) must be below --iters '
                      f'({args.iters})')

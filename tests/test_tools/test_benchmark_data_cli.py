@@ -1,6 +1,9 @@
 import math
 import re
+import subprocess
+import sys
 
+from tests.conftest import REPO_ROOT
 from tests.utils import run_tool
 
 
@@ -16,3 +19,13 @@ def test_workers_for_a_rate(camvid_root):
     # The rate is printed to 0.05; the workers are ceil(1e6 / rate).
     assert math.ceil(1e6 / (rate + 0.05)) <= workers <= \
         math.ceil(1e6 / (rate - 0.05))
+
+
+def test_missing_config_named():
+    for tool, *args in (['tools/benchmark_data.py'],
+                        ['tools/benchmark_train.py', '--work-root', 'w']):
+        proc = subprocess.run(
+            [sys.executable, tool, 'configs/nope.py', *args],
+            cwd=REPO_ROOT, capture_output=True, text=True)
+        assert proc.returncode == 2
+        assert 'no such config: configs/nope.py' in proc.stderr
