@@ -2,10 +2,11 @@
 changes the loss curve: the measurements behind ``tools/benchmark_train.py``.
 
 A lever is a named edit of a config (bf16 autocast, channels-last weights,
-data loading, SegNet's window-code indices, ``torch.compile``). A ladder applies them one after another
-on top of the config as it is; every rung trains the same iterations from
-the same seed, and its logged losses are compared with the config's own
-run and with a second seed of it (the noise)."""
+data loading, SegNet's window-code indices, ``torch.compile``). A ladder
+applies them one after another on top of the config as it is; every rung
+trains the same iterations from the same seed, and its logged losses are
+compared with the config's own run and with a second seed of it (the
+noise)."""
 import time
 from typing import Callable, Dict, List, Sequence
 
