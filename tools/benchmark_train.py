@@ -2,7 +2,7 @@
 
     python tools/benchmark_train.py CONFIG --work-root DIR [--amp]
         [--levers bf16 channels_last loader window_codes compile]
-        [--iters 300]
+        [--all-levers-only] [--iters 300]
         [--warmup 50] [--workers 8] [--log-interval 10]
         [--noise-seed 1 | --skip-noise] [--out results.json]
         [--cfg-options k=v ...]
@@ -10,7 +10,8 @@
 Trains CONFIG (as ``tools/train.py CONFIG [--amp]`` would) for --iters
 iterations from seed 0, the same with --noise-seed (the run-to-run noise of
 the loss curve; --skip-noise leaves it out), then once per rung of the
-lever ladder (the first lever, the first two, ...), each a fresh
+lever ladder (the first lever, the first two, ...; --all-levers-only: the
+last rung alone), each a fresh
 ``tools/train.py`` process on a config written to WORK_ROOT/<rung>/.
 Prints per rung: s/iter, images/s, speed-up over the config as it is,
 data-loading share, training GFLOP/s as % of this device's measured bf16
@@ -46,6 +47,8 @@ def parse_args():
                         help="as tools/train.py's --amp")
     parser.add_argument('--levers', nargs='*', default=list(LEVERS),
                         choices=list(LEVERS), help='the ladder, in order')
+    parser.add_argument('--all-levers-only', action='store_true',
+                        help='only the rung with every lever')
     parser.add_argument('--iters', type=int, default=300)
     parser.add_argument('--warmup', type=int, default=50,
                         help='iterations left out of the timing')
@@ -147,8 +150,10 @@ def main():
     if not args.skip_noise:
         runs.append(train(args, f'config_seed{args.noise_seed}', [],
                           args.noise_seed))
-    runs += [train(args, '+' + '+'.join(rung), rung, 0)
-             for rung in ladder(args.levers)[1:]]
+    rungs = ladder(args.levers)[1:]
+    if args.all_levers_only:
+        rungs = rungs[-1:]
+    runs += [train(args, '+' + '+'.join(rung), rung, 0) for rung in rungs]
     base = runs[0]
     noise = None if args.skip_noise else runs[1]
     if 'failed' in base or (noise and 'failed' in noise):

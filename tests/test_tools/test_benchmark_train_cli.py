@@ -34,3 +34,15 @@ def test_ladder_runs_compares_losses_and_reports_a_failed_rung(
     assert rung.train_cfg.max_iters == 6
     # The small model's FLOPs (SegNet's are 633 GFLOP per image).
     assert 0 < result['train_gflop_per_image'] < 10
+
+
+def test_all_levers_only_runs_one_rung(tmp_path, camvid_root):
+    text = run_tool(
+        'tools/benchmark_train.py', 'configs/segnet_camvid.py', '--work-root',
+        tmp_path, '--levers', 'bf16', 'channels_last', '--all-levers-only',
+        '--skip-noise', '--iters', 4, '--warmup', 1, '--log-interval', 1,
+        '--cfg-options', *data_options(camvid_root), *SMALL_MODEL,
+        'train_dataloader.batch_size=2')
+    assert '| +bf16+channels_last |' in text
+    assert '| +bf16 |' not in text and 'seed1' not in text
+    assert 'noise:' not in text

@@ -13,8 +13,9 @@
 #
 # Where mmseg is not installed it installs .whl/ into /tmp/site. CamVid is
 # read from $CAMVID (default .devdata/camvid, JPEG images); OPTIONS adds
-# --cfg-options to every run; LEVERS, ITERS, WARMUP, LOG_INTERVAL, WORKERS,
-# PARALLEL and BUDGET (seconds for the training stage) tune it.
+# --cfg-options to every run; LEVERS, ALL_LEVERS_ONLY (set: one rung with
+# every lever), ITERS, WARMUP, LOG_INTERVAL, WORKERS, PARALLEL and BUDGET
+# (seconds for the training stage) tune it.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 STAGE=${1:?usage: run.sh bench|train}
@@ -45,7 +46,7 @@ case $STAGE in
 bench)
     LEVERS=${LEVERS:-bf16 channels_last loader window_codes compile}
     $PY tools/benchmark_train.py configs/segnet_camvid.py --amp \
-        --work-root /tmp/bench --levers $LEVERS \
+        --work-root /tmp/bench --levers $LEVERS ${ALL_LEVERS_ONLY:+--all-levers-only} \
         --iters "${ITERS:-300}" --warmup "${WARMUP:-100}" \
         --log-interval "${LOG_INTERVAL:-10}" \
         --workers "${WORKERS:-8}" --out "$OUT/bench.json" \
