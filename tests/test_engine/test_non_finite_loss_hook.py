@@ -2,48 +2,101 @@ from types import SimpleNamespace
 
 import pytest
 import torch
+from mmengine.hooks import CheckpointHook, Hook
 from mmengine.logging import MessageHub
+from mmengine.runner import IterBasedTrainLoop, Runner
 
 from segnet_mm.engine import NonFiniteLossError, NonFiniteLossHook
+from tests.utils import cfg_options, data_options, short_schedule, small_config
 
 
-def runner(iteration=6, last_ckpt='work/iter_5.pth', weight=1.0):
+def runner(iteration=6, last_ckpt='work/iter_5.pth', weight=1.0,
+           checkpoint_interval=4, val_interval=5, max_iters=100):
+    """A runner after ``iteration`` + 1 iterations of ``max_iters``, with
+    an iteration-based CheckpointHook and train loop."""
     hub = MessageHub.get_instance('test_non_finite_loss_hook')
     hub.update_info('last_ckpt', last_ckpt)
     model = torch.nn.Linear(2, 2)
     with torch.no_grad():
         model.weight[0, 1] = weight
-    return SimpleNamespace(iter=iteration, message_hub=hub, model=model)
+    loop = IterBasedTrainLoop.__new__(IterBasedTrainLoop)
+    loop.val_interval = val_interval
+    run = SimpleNamespace(
+        iter=iteration, max_iters=max_iters, message_hub=hub, model=model,
+        train_loop=loop,
+        hooks=[CheckpointHook(interval=checkpoint_interval, by_epoch=False)])
+    return run
+
+
+def after_iteration(run, loss=1.5):
+    hook = NonFiniteLossHook()
+    hook.before_train(run)
+    hook.after_train_iter(run, 0, outputs=dict(loss=torch.tensor(loss)))
 
 
 def test_finite_loss_passes():
-    NonFiniteLossHook().after_train_iter(
-        runner(), 0, outputs=dict(loss=torch.tensor(1.5)))
+    after_iteration(runner())
 
 
 @pytest.mark.parametrize('value', [float('nan'), float('inf')])
 def test_non_finite_loss_names_iteration_and_checkpoint(value):
     with pytest.raises(NonFiniteLossError,
                        match=r'at iteration 7.*work/iter_5.pth'):
-        NonFiniteLossHook().after_train_iter(
-            runner(), 0, outputs=dict(loss=torch.tensor(value)))
+        after_iteration(runner(), loss=value)
 
 
+@pytest.mark.parametrize('iteration', [
+    7,  # iteration 8: the CheckpointHook saves (interval 4)
+    9,  # iteration 10: validation (interval 5), so save_best may save
+    99,  # the last iteration: save_last
+])
 @pytest.mark.parametrize('value', [float('nan'), float('inf')])
-def test_non_finite_weights_are_not_saved(value):
-    """A finite loss whose update made a weight non-finite: the next
-    checkpoint is refused, naming the tensor."""
-    run = runner(weight=value)
-    hook = NonFiniteLossHook()
-    hook.after_train_iter(run, 0, outputs=dict(loss=torch.tensor(1.5)))
+def test_non_finite_weights_stop_before_a_save_or_validation(value,
+                                                             iteration):
+    """A finite loss whose update made a weight non-finite stops training
+    before anything could save it, naming the last good checkpoint."""
     with pytest.raises(NonFiniteLossError,
-                       match=r'weights are not finite \(1 tensors, first '
-                       r'weight\) at iteration 7.*work/iter_5.pth'):
-        hook.before_save_checkpoint(
-            run, dict(state_dict=run.model.state_dict()))
+                       match=rf'weights are not finite \(1 tensors, first '
+                       rf'weight\) at iteration {iteration + 1}; .*'
+                       r'Last good checkpoint: work/iter_5.pth'):
+        after_iteration(runner(iteration=iteration, weight=value))
 
 
-def test_finite_weights_saved():
-    run = runner()
-    NonFiniteLossHook().before_save_checkpoint(
-        run, dict(state_dict=run.model.state_dict()))
+def test_weights_not_checked_between_saves():
+    """Elsewhere only the loss is checked: the next loss will be
+    non-finite."""
+    after_iteration(runner(iteration=5, weight=float('nan')))
+
+
+class PoisonWeight(Hook):
+    """Makes a weight NaN after the update of iteration ``at``."""
+
+    def __init__(self, at):
+        self.at = at
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None):
+        if runner.iter + 1 == self.at:
+            with torch.no_grad():
+                next(runner.model.parameters()).view(-1)[0] = float('nan')
+
+
+def test_runner_keeps_last_good_checkpoint(tmp_path, camvid_root):
+    """In mmengine's Runner: weights poisoned at a checkpoint iteration
+    (4) stop training before CheckpointHook saves them or deletes the
+    kept iter_2.pth (max_keep_ckpts=1)."""
+    cfg = small_config()
+    cfg.merge_from_dict(cfg_options(
+        data_options(camvid_root) + short_schedule(6) +
+        ['default_hooks.checkpoint.interval=2',
+         'default_hooks.checkpoint.max_keep_ckpts=1']))
+    cfg.work_dir = str(tmp_path)
+    cfg.experiment_name = 'poisoned_weights'
+    cfg.visualizer.name = cfg.experiment_name
+    runner = Runner.from_cfg(cfg)
+    runner.register_hook(PoisonWeight(at=4), 'HIGHEST')
+    with pytest.raises(NonFiniteLossError,
+                       match=r'weights are not finite .* at iteration 4; .*'
+                       rf'Last good checkpoint: {tmp_path}/iter_2.pth'):
+        runner.train()
+    assert sorted(p.name for p in tmp_path.glob('*.pth')) == ['iter_2.pth']

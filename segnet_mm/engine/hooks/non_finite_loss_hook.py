@@ -2,7 +2,8 @@ import math
 from typing import Optional
 
 import torch
-from mmengine.hooks import Hook
+from mmengine.hooks import CheckpointHook, Hook
+from mmengine.runner import IterBasedTrainLoop
 
 from mmseg.registry import HOOKS
 
@@ -13,22 +14,29 @@ class NonFiniteLossError(RuntimeError):
 
 @HOOKS.register_module()
 class NonFiniteLossHook(Hook):
-    """Stop training at the first NaN/inf loss, and refuse to save
-    non-finite weights, naming the iteration.
+    """Stop training at the first NaN/inf loss, and before non-finite
+    weights could be saved or scored, naming the iteration.
 
     After every iteration it checks the loss of that iteration's forward
     pass (a value mmengine has already fetched from the device to log it).
-    Before any checkpoint is written (interval, last, best) it checks every
-    floating-point tensor of the checkpoint's state dict. So every
-    checkpoint on disk holds finite weights. Non-finite weights after an
-    update make the next forward pass's loss non-finite, so training stops
-    at most one iteration after they appear, or at the checkpoint that
-    would have kept them. Checking the weights only there, not after every
-    update, saves a pass over all of them per iteration (183 ms per
-    iteration for SegNet on a 2-core AMD EPYC; on a GPU, two kernels per
-    tensor and a device sync).
+    After the iterations where a ``CheckpointHook`` will save (its interval,
+    the last iteration) or validation will run (and so ``save_best``), it
+    also checks every weight, before those hooks run: every checkpoint on
+    disk holds finite weights, and none is deleted or renamed for one that
+    would not. Epoch-based training checks the weights after every epoch.
+    Non-finite weights after any other update make the next loss
+    non-finite, so training stops at most one iteration after they appear.
+    Checking the weights only there, not after every update, saves a pass
+    over all of them per iteration (183 ms per iteration for SegNet on a
+    2-core AMD EPYC; on a GPU, two kernels per tensor and a device sync).
     """
     priority = 'ABOVE_NORMAL'
+
+    def before_train(self, runner) -> None:
+        self._iter_checkpoints = [
+            hook for hook in runner.hooks
+            if isinstance(hook, CheckpointHook) and not hook.by_epoch
+        ]
 
     def after_train_iter(self,
                          runner,
@@ -39,15 +47,33 @@ class NonFiniteLossHook(Hook):
         value = loss.item() if isinstance(loss, torch.Tensor) else loss
         if value is not None and not math.isfinite(value):
             self._stop(runner, f'loss is {value}')
+        if self._saves_or_validates(runner):
+            self._check_weights(runner)
 
-    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
-        bad = [
-            name for name, tensor in checkpoint['state_dict'].items()
-            if tensor.is_floating_point() and not torch.isfinite(tensor).all()
-        ]
-        if bad:
-            self._stop(runner, f'weights are not finite ({len(bad)} '
-                       f'tensors, first {bad[0]})')
+    def after_train_epoch(self, runner) -> None:
+        self._check_weights(runner)
+
+    def _saves_or_validates(self, runner) -> bool:
+        """Whether a checkpoint may be written or validation run after this
+        iteration."""
+        loop = runner.train_loop
+        val_interval = loop.val_interval if isinstance(
+            loop, IterBasedTrainLoop) else 0
+        return (self.is_last_train_iter(runner)
+                or self.every_n_train_iters(runner, val_interval) or any(
+                    self.every_n_train_iters(runner, hook.interval,
+                                             hook.save_begin)
+                    for hook in self._iter_checkpoints))
+
+    def _check_weights(self, runner) -> None:
+        params = dict(runner.model.named_parameters())
+        # One reduction (one device sync); names only on the rare failure.
+        finite = torch.stack(
+            [torch.isfinite(p).all() for p in params.values()])
+        if not finite.all():
+            bad = [name for name, ok in zip(params, finite.tolist()) if not ok]
+            self._stop(runner, f'weights are not finite ({len(bad)} tensors, '
+                       f'first {bad[0]})')
 
     @staticmethod
     def _stop(runner, problem: str) -> None:
