@@ -69,6 +69,10 @@ def parse_args():
     if args.warmup >= args.iters:
         parser.error(f'--warmup ({args.warmup}) must be below --iters '
                      f'({args.iters})')
+    if args.warmup % args.log_interval:
+        parser.error(f'--warmup ({args.warmup}) must be a multiple of '
+                     f'--log-interval ({args.log_interval}): each logged '
+                     'time is the mean over one interval')
     return args
 
 
@@ -100,7 +104,7 @@ def train(args, name: str, levers, seed: int) -> dict:
     if proc.returncode != 0:
         tail = log.read_text(errors='replace').splitlines()[-5:]
         print(f'{name}: tools/train.py exited {proc.returncode}; '
-              f'{log}:\n  ' + '\n  '.join(tail))
+              f'{log}:\n  ' + '\n  '.join(tail), file=sys.stderr)
         return dict(result, failed=proc.returncode)
     batch = cfg.train_dataloader.batch_size
     return dict(result, **run_speed(work_dir, batch, args.warmup),
@@ -115,25 +119,20 @@ def crop_shape(cfg: Config):
     return list(size)
 
 
-def print_table(runs, base, noise, train_gflop, peak) -> None:
-    print('| run | s/iter | images/s | x config | data share | '
+HEADER = ('| run | s/iter | images/s | x config | data share | '
           '% of bf16 matmul rate | loss gap to seed 0 |\n'
           '|---|---|---|---|---|---|---|')
-    for run in runs:
-        if 'failed' in run:
-            print(f'| {run["name"]} | failed (exit {run["failed"]}) '
-                  '| | | | | |')
-            continue
-        rate = run['images_per_s'] * train_gflop
-        print(f'| {run["name"]} | {run["seconds_per_iter"]:.4f} | '
-              f'{run["images_per_s"]:.1f} | '
-              f'{run["images_per_s"] / base["images_per_s"]:.2f} | '
-              f'{100 * run["data_share"]:.0f}% | '
-              f'{100 * rate / peak:.1f}% | {run["loss_gap"]:.4f} |')
-    if noise is not None:
-        print(f'\nnoise: the loss gap between seeds 0 and {noise["seed"]} '
-              f'is {noise["loss_gap"]:.4f}; a rung is within noise at or '
-              'below it.')
+
+
+def row(run: dict, base: dict, train_gflop: float, peak: float) -> str:
+    if 'failed' in run:
+        return f'| {run["name"]} | failed (exit {run["failed"]}) | | | | | |'
+    rate = run['images_per_s'] * train_gflop
+    return (f'| {run["name"]} | {run["seconds_per_iter"]:.4f} | '
+            f'{run["images_per_s"]:.1f} | '
+            f'{run["images_per_s"] / base["images_per_s"]:.2f} | '
+            f'{100 * run["data_share"]:.0f}% | '
+            f'{100 * rate / peak:.1f}% | {run["loss_gap"]:.4f} |')
 
 
 def main():
@@ -146,28 +145,34 @@ def main():
     train_gflop = 3 * 2 * macs / 1e9
     print(f'{device}: bf16 matmul {peak:.0f} GFLOP/s (4096^3, best of 5); '
           f'training {train_gflop:.0f} GFLOP per image')
-    runs = [train(args, 'config', [], 0)]
+    plan = [('config', [], 0)]
     if not args.skip_noise:
-        runs.append(train(args, f'config_seed{args.noise_seed}', [],
-                          args.noise_seed))
+        plan.append((f'config_seed{args.noise_seed}', [], args.noise_seed))
     rungs = ladder(args.levers)[1:]
     if args.all_levers_only:
         rungs = rungs[-1:]
-    runs += [train(args, '+' + '+'.join(rung), rung, 0) for rung in rungs]
-    base = runs[0]
-    noise = None if args.skip_noise else runs[1]
-    if 'failed' in base or (noise and 'failed' in noise):
-        sys.exit('the config itself failed to train; see its train.out')
-    for run in runs:
+    plan += [('+' + '+'.join(rung), rung, 0) for rung in rungs]
+    results = dict(device=device, bf16_matmul_gflops=peak,
+                   train_gflop_per_image=train_gflop, runs=[])
+    print(HEADER, flush=True)
+    # Each row as its run ends (and the JSON rewritten): a bench cut short
+    # keeps what it measured.
+    for name, levers, seed in plan:
+        run = train(args, name, levers, seed)
+        runs = results['runs']
+        runs.append(run)
+        if 'failed' in runs[0]:
+            sys.exit('the config itself failed to train; see its train.out')
         if 'failed' not in run:
-            run['loss_gap'] = loss_gap(run['loss'], base['loss'])
-    print_table(runs, base, noise, train_gflop, peak)
-    if args.out:
-        Path(args.out).write_text(json.dumps(
-            dict(device=device, bf16_matmul_gflops=peak,
-                 train_gflop_per_image=train_gflop,
-                 noise_gap=noise and noise['loss_gap'], runs=runs),
-            indent=1))
+            run['loss_gap'] = loss_gap(run['loss'], runs[0]['loss'])
+        print(row(run, runs[0], train_gflop, peak), flush=True)
+        if args.out:
+            Path(args.out).write_text(json.dumps(results, indent=1))
+    if not args.skip_noise and 'failed' not in results['runs'][1]:
+        noise = results['runs'][1]
+        print(f'\nnoise: the loss gap between seeds 0 and {noise["seed"]} '
+              f'is {noise["loss_gap"]:.4f}; a rung is within noise at or '
+              'below it.')
 
 
 if __name__ == '__main__':

@@ -66,14 +66,16 @@ def write_synthetic_cityscapes(root: Path,
 def _frame(rng: np.random.Generator, size: Tuple[int, int], classes: int,
            void: int) -> Tuple[np.ndarray, np.ndarray]:
     """An image and its labels: class blocks a model can learn, a void row
-    and a random-class column; the image brightens with the class."""
+    and a random-class column; the image brightens with the class (void
+    brightest), staying within uint8."""
     h, w = size
     label = np.full((h, w), 3, np.uint8)
     label[:h // 3] = 0
     label[h // 3:, :w // 4] = 1
     label[rng.integers(0, h), :] = void
     label[:, rng.integers(0, w)] = rng.integers(0, classes)
+    step = min(18, 215 // classes)
     img = rng.integers(0, 40, (h, w, 3), dtype=np.uint8)
-    img += (np.where(label == void, 11, label)[..., None] * 18).astype(
-        np.uint8)
+    img += (np.where(label == void, classes, label)[..., None] *
+            step).astype(np.uint8)
     return img, label

@@ -91,12 +91,15 @@ def ladder(levers: Sequence[str]) -> List[List[str]]:
 def speed_run(cfg: Config, iters: int, seed: int,
               log_interval: int = 10) -> Config:
     """``cfg`` trimmed to ``iters`` training iterations from ``seed``,
-    logging every ``log_interval``: no validation, no checkpoints. The
-    learning rate follows the full schedule's first ``iters`` iterations."""
+    logging every ``log_interval`` the means over those iterations (the
+    log processor's window): no validation, no checkpoints. The learning
+    rate follows the full schedule's first ``iters`` iterations."""
     cfg.train_cfg.update(max_iters=iters, val_interval=iters + 1)
     cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
     cfg.default_hooks.checkpoint.update(interval=iters + 1, save_last=False)
     cfg.default_hooks.logger.interval = log_interval
+    cfg.log_processor = dict(cfg.get('log_processor', {}),
+                             window_size=log_interval)
     cfg.randomness = dict(seed=seed)
     return cfg
 
@@ -104,7 +107,9 @@ def speed_run(cfg: Config, iters: int, seed: int,
 def run_speed(work_dir: PathLike, batch_size: int, warmup: int) -> Dict:
     """Seconds per iteration, data-loading share and images/s after
     ``warmup`` iterations, from the run's logged ``time`` and
-    ``data_time`` (each a mean over its logging window).
+    ``data_time`` (each the mean over its logging interval, as
+    :func:`speed_run` sets the log processor's window; ``warmup`` a
+    multiple of that interval).
 
     Raises:
         ValueError: naming the work dir, if nothing was logged after

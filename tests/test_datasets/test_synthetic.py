@@ -20,3 +20,7 @@ def test_cityscapes_layout_read_by_mmseg(tmp_path):
     assert sample['img'].shape == (32, 64, 3)
     labels = set(np.unique(sample['gt_seg_map']))
     assert 255 in labels and labels - {255} <= set(range(19))
+    # Brighter with the class, never wrapping past 255.
+    means = [sample['img'][sample['gt_seg_map'] == c].mean()
+             for c in sorted(labels)]
+    assert means == sorted(means)

@@ -26,6 +26,8 @@ def test_compiles_backbone_and_head_forward_keeping_weights():
         # A decode head's loss calls self.forward, not self(...).
         model.decode_head.forward(model.extract_feat(x))
     assert torch.equal(before, after)
+    for module in (model.backbone, model.decode_head):
+        assert 'forward' in vars(module)  # replaced on the instance
     assert list(model.state_dict()) == keys
     assert counters['frames']['ok'] >= 2
 

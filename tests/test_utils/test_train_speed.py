@@ -52,6 +52,8 @@ def test_speed_run_trains_only():
     assert cfg.default_hooks.checkpoint.interval > 30
     assert not cfg.default_hooks.checkpoint.save_last
     assert cfg.default_hooks.logger.interval == 5
+    assert cfg.log_processor.window_size == 5
+    assert cfg.log_processor.by_epoch is False
     assert cfg.randomness.seed == 3
 
 

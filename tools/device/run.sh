@@ -27,19 +27,22 @@ if ! $PY -c 'import mmseg' 2>/dev/null; then
     $PY -m pip install -q --no-index --no-deps --no-compile --target /tmp/site \
         .whl/*.whl || exit 1
     cp tools/device/mmcv_ext_stub.py /tmp/site/mmcv/_ext.py
-    export PYTHONPATH=/tmp/site:$PWD
+    export PYTHONPATH=/tmp/site
 fi
+export PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}$PWD
 nvidia-smi -L 2>/dev/null
 $PY -c 'import torch, mmseg, mmcv; print(torch.__version__, mmseg.__version__, mmcv.__version__)' || exit 1
 
 CAMVID=${CAMVID:-.devdata/camvid}
 DATA=()
 for split in train val test; do
+    [ -d "$CAMVID/$split" ] || { echo "no CamVid $split at $CAMVID" >&2; exit 2; }
     DATA+=("${split}_dataloader.dataset.data_root=$CAMVID")
-    if ls "$CAMVID/$split" | grep -q '\.jpg$'; then
+    if compgen -G "$CAMVID/$split/*.jpg" >/dev/null; then
         DATA+=("${split}_dataloader.dataset.img_suffix=.jpg")
     fi
 done
+MORE=()
 read -ra MORE <<<"${OPTIONS:-}"
 
 case $STAGE in
@@ -62,7 +65,9 @@ w("/tmp/cityscapes", splits=("train",), num=16)'
         | tee "$OUT/cityscapes.md"
     ;;
 train)
-    timeout $(( ${BUDGET:-570} - $(date +%s) + T0 )) \
+    LEFT=$(( ${BUDGET:-570} - $(date +%s) + T0 ))
+    [ "$LEFT" -gt 0 ] || { echo "no time left of BUDGET=${BUDGET:-570} s" >&2; exit 1; }
+    timeout "$LEFT" \
         bash tools/train_and_test.sh /tmp/zoo "${PARALLEL:-1}" \
         ${CONFIGS:-configs/segnet_camvid.py} -- --amp --cfg-options \
         "${DATA[@]}" "${MORE[@]}" 2>&1 | tee "$OUT/progress.log"

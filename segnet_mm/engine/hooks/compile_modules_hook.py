@@ -16,8 +16,9 @@ class CompileModulesHook(Hook):
     a poly schedule: the step recompiles every iteration. This hook
     compiles only the named submodules' ``forward`` (replaced on the
     instance, so their state-dict keys stay as they are and a decode head's
-    ``loss``, which calls ``self.forward``, uses it too); they see the same
-    shapes every iteration.
+    ``loss``, which calls ``self.forward``, uses it too); with fixed crops
+    they see the same shapes every training iteration (validation on other
+    sizes compiles once more).
 
     Args:
         modules (Sequence[str]): Attributes of the segmentor to compile.
