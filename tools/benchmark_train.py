@@ -1,7 +1,7 @@
 """Training throughput of a config, lever by lever, with its loss curve:
 
     python tools/benchmark_train.py CONFIG --work-root DIR [--amp]
-        [--levers bf16 channels_last loader window_codes compile]
+        [--levers bf16 channels_last loader window_codes compile cuda_graphs]
         [--all-levers-only] [--iters 300]
         [--warmup 50] [--workers 8] [--log-interval 10]
         [--noise-seed 1 | --skip-noise] [--out results.json]

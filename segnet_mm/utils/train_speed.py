@@ -2,7 +2,8 @@
 changes the loss curve: the measurements behind ``tools/benchmark_train.py``.
 
 A lever is a named edit of a config (bf16 autocast, channels-last weights,
-data loading, SegNet's window-code indices, ``torch.compile``). A ladder
+data loading, SegNet's window-code indices, ``torch.compile``, CUDA
+graphs). A ladder
 applies them one after another on top of the config as it is; every rung
 trains the same iterations from the same seed, and its logged losses are
 compared with the config's own run and with a second seed of it (the
@@ -60,12 +61,22 @@ def _compile(cfg: Config, workers: int) -> None:
     _add_hook(cfg, dict(type='CompileModulesHook'))
 
 
+def _cuda_graphs(cfg: Config, workers: int) -> None:
+    """The same compile replaying CUDA graphs (``mode='reduce-overhead'``):
+    one launch for a step's many small kernels."""
+    cfg.custom_hooks = [
+        h for h in cfg.get('custom_hooks', [])
+        if h['type'] != 'CompileModulesHook'
+    ] + [dict(type='CompileModulesHook', mode='reduce-overhead')]
+
+
 LEVERS: Dict[str, Callable[[Config, int], None]] = {
     'bf16': _bf16,
     'channels_last': _channels_last,
     'loader': _loader,
     'window_codes': _window_codes,
     'compile': _compile,
+    'cuda_graphs': _cuda_graphs,
 }
 
 

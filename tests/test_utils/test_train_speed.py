@@ -35,9 +35,17 @@ def test_window_codes_only_for_segnet():
         apply_levers(cfg, ['window_codes'])
 
 
+def test_cuda_graphs_replaces_the_plain_compile():
+    cfg = apply_levers(camvid(), ['compile', 'cuda_graphs'])
+    compiles = [h for h in cfg.custom_hooks
+                if h['type'] == 'CompileModulesHook']
+    assert compiles == [dict(type='CompileModulesHook',
+                             mode='reduce-overhead')]
+
+
 def test_unknown_lever_named():
-    with pytest.raises(KeyError, match="unknown lever 'cuda_graphs'"):
-        apply_levers(camvid(), ['cuda_graphs'])
+    with pytest.raises(KeyError, match="unknown lever 'fused_adam'"):
+        apply_levers(camvid(), ['fused_adam'])
 
 
 def test_ladder_adds_one_lever_per_rung():

@@ -47,7 +47,7 @@ read -ra MORE <<<"${OPTIONS:-}"
 
 case $STAGE in
 bench)
-    LEVERS=${LEVERS:-bf16 channels_last loader window_codes compile}
+    LEVERS=${LEVERS:-bf16 channels_last loader window_codes compile cuda_graphs}
     $PY tools/benchmark_train.py configs/segnet_camvid.py --amp \
         --work-root /tmp/bench --levers $LEVERS ${ALL_LEVERS_ONLY:+--all-levers-only} \
         --iters "${ITERS:-300}" --warmup "${WARMUP:-100}" \
