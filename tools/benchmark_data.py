@@ -12,10 +12,11 @@ import argparse
 import math
 from pathlib import Path
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmseg.utils import register_all_modules
 
 from segnet_mm.utils.comparison import machine_name
+from segnet_mm.utils.run_config import load_run_config
 from segnet_mm.utils.train_speed import pipeline_seconds
 
 
@@ -37,9 +38,7 @@ def parse_args():
 def main():
     args = parse_args()
     register_all_modules()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_run_config(args.config, cfg_options=args.cfg_options)
     import segnet_mm  # noqa: F401  (CamVidDataset and our transforms)
     seconds = pipeline_seconds(cfg, args.samples)
     rate = 1 / seconds

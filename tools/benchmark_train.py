@@ -20,6 +20,7 @@ mean losses to the seed-0 run next to the noise's gap. A rung that fails is
 reported with its log's last lines; the others run.
 """
 import argparse
+import copy
 import json
 import subprocess
 import sys
@@ -31,9 +32,9 @@ from mmseg.utils import register_all_modules
 
 from segnet_mm.engine import enable_amp
 from segnet_mm.utils import benchmark as bm
+from segnet_mm.utils.run_config import load_run_config
 from segnet_mm.utils.train_speed import (LEVERS, apply_levers, ladder,
-                                         loss_curve, loss_gap, run_speed,
-                                         speed_run)
+                                         loss_gap, run_speed, speed_run)
 
 TRAIN = Path(__file__).with_name('train.py')
 
@@ -77,21 +78,19 @@ def parse_args():
 
 
 def base_config(args) -> Config:
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_run_config(args.config, cfg_options=args.cfg_options)
     if args.amp:
         enable_amp(cfg)
     return cfg
 
 
-def train(args, name: str, levers, seed: int) -> dict:
-    """One run of tools/train.py; its speed and loss curve, or its
-    failure."""
+def train(args, base: Config, name: str, levers, seed: int) -> dict:
+    """One run of tools/train.py on ``base`` with ``levers``; its speed and
+    loss curve, or its failure."""
     work_dir = Path(args.work_root) / name
     work_dir.mkdir(parents=True, exist_ok=True)
     cfg = speed_run(
-        apply_levers(base_config(args), levers, args.workers), args.iters,
+        apply_levers(copy.deepcopy(base), levers, args.workers), args.iters,
         seed, args.log_interval)
     config = work_dir / 'config.py'
     cfg.dump(str(config))
@@ -107,8 +106,7 @@ def train(args, name: str, levers, seed: int) -> dict:
               f'{log}:\n  ' + '\n  '.join(tail), file=sys.stderr)
         return dict(result, failed=proc.returncode)
     batch = cfg.train_dataloader.batch_size
-    return dict(result, **run_speed(work_dir, batch, args.warmup),
-                loss=loss_curve(work_dir))
+    return dict(result, **run_speed(work_dir, batch, args.warmup))
 
 
 def crop_shape(cfg: Config):
@@ -158,7 +156,7 @@ def main():
     # Each row as its run ends (and the JSON rewritten): a bench cut short
     # keeps what it measured.
     for name, levers, seed in plan:
-        run = train(args, name, levers, seed)
+        run = train(args, cfg, name, levers, seed)
         runs = results['runs']
         runs.append(run)
         if 'failed' in runs[0]:

@@ -18,6 +18,7 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 
 from mmseg.registry import MODELS
+from .train_speed import train_only
 
 
 def matmul_peak(dtype: torch.dtype, n: int = 4096, reps: int = 5,
@@ -181,11 +182,8 @@ def runner_seconds_per_iter(cfg: Config, work_dir: str, warmup: int = 2,
         h for h in cfg.get('custom_hooks', [])
         if h['type'] != 'NonFiniteLossHook'
     ]
-    cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
+    train_only(cfg, warmup + iters)
     cfg.work_dir = work_dir
-    cfg.train_cfg.max_iters = warmup + iters
-    cfg.default_hooks.checkpoint.interval = 10**9
-    cfg.default_hooks.checkpoint.save_last = False
     cfg.log_level = 'WARNING'
     runner = Runner.from_cfg(cfg)
     clock = _IterClock(warmup)

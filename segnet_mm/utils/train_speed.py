@@ -99,15 +99,21 @@ def ladder(levers: Sequence[str]) -> List[List[str]]:
     return [list(levers[:i]) for i in range(len(levers) + 1)]
 
 
-def speed_run(cfg: Config, iters: int, seed: int,
-              log_interval: int = 10) -> Config:
-    """``cfg`` trimmed to ``iters`` training iterations from ``seed``,
-    logging every ``log_interval`` the means over those iterations (the
-    log processor's window): no validation, no checkpoints. The learning
-    rate follows the full schedule's first ``iters`` iterations."""
+def train_only(cfg: Config, iters: int) -> Config:
+    """``cfg`` trimmed to ``iters`` training iterations: no validation, no
+    checkpoints. The learning rate follows the full schedule's first
+    ``iters`` iterations."""
     cfg.train_cfg.update(max_iters=iters, val_interval=iters + 1)
     cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
     cfg.default_hooks.checkpoint.update(interval=iters + 1, save_last=False)
+    return cfg
+
+
+def speed_run(cfg: Config, iters: int, seed: int,
+              log_interval: int = 10) -> Config:
+    """:func:`train_only` from ``seed``, logging every ``log_interval`` the
+    means over those iterations (the log processor's window)."""
+    train_only(cfg, iters)
     cfg.default_hooks.logger.interval = log_interval
     cfg.log_processor = dict(cfg.get('log_processor', {}),
                              window_size=log_interval)
@@ -120,7 +126,8 @@ def run_speed(work_dir: PathLike, batch_size: int, warmup: int) -> Dict:
     ``warmup`` iterations, from the run's logged ``time`` and
     ``data_time`` (each the mean over its logging interval, as
     :func:`speed_run` sets the log processor's window; ``warmup`` a
-    multiple of that interval).
+    multiple of that interval); and the logged training ``loss`` by
+    iteration.
 
     Raises:
         ValueError: naming the work dir, if nothing was logged after
@@ -136,13 +143,8 @@ def run_speed(work_dir: PathLike, batch_size: int, warmup: int) -> Dict:
     seconds = float(np.mean([times[i] for i in kept]))
     data = float(np.mean([data_times[i] for i in kept]))
     return dict(seconds_per_iter=seconds, data_share=data / seconds,
-                images_per_s=batch_size / seconds)
-
-
-def loss_curve(work_dir: PathLike) -> Dict[int, float]:
-    """Logged training loss by iteration."""
-    steps, losses = load_work_dir(work_dir).get('train/loss')
-    return dict(zip(steps, losses))
+                images_per_s=batch_size / seconds,
+                loss=dict(zip(*scalars.get('train/loss'))))
 
 
 def loss_gap(curve: Dict[int, float], reference: Dict[int, float],

@@ -71,6 +71,7 @@ def test_run_speed_after_warmup(tmp_path):
     assert speed['seconds_per_iter'] == pytest.approx(1.15)
     assert speed['images_per_s'] == pytest.approx(4 / 1.15)
     assert speed['data_share'] == pytest.approx(0.1 / 1.15)
+    assert speed['loss'] == {10: 2.5, 20: 2.0, 30: 1.5}
     with pytest.raises(ValueError, match='no iteration logged after the 30'):
         run_speed(tmp_path, batch_size=4, warmup=30)
 
