@@ -4,6 +4,9 @@
 # tested with Monte Carlo dropout: the prediction is the mean softmax of
 # mc_samples stochastic passes, with entropy and variance maps alongside.
 # model.mc_samples=1 gives the deterministic network (weight averaging).
+# From scratch, on segnet_camvid.py's schedule; the authors' settings (VGG16
+# init, lr 0.001 for 60k iterations) are
+# bayesian-segnet_camvid_imagenet-init.py.
 _base_ = ['segnet_camvid.py']
 model = dict(
     type='MCDropoutEncoderDecoder',

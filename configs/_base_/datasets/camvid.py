@@ -1,5 +1,6 @@
 # CamVid in the SegNet tutorial's layout (train/ trainannot/ val/ valannot/
-# test/ testannot/), 360x480 frames, 11 classes, void -> 255.
+# test/ testannot/), 360x480 frames, 11 classes, void -> 255. Training reads
+# frames as the authors' Caffe data layer did: shuffled, no augmentation.
 dataset_type = 'CamVidDataset'
 # Median-frequency class weights as published with SegNet (class order of
 # CamVidDataset); `python tools/class_weights.py` recomputes them.
@@ -11,7 +12,6 @@ data_root = 'data/camvid'
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),
-    dict(type='RandomFlip', prob=0.5),
     dict(type='PackSegInputs')
 ]
 test_pipeline = [

@@ -44,6 +44,10 @@ class SegNetEncoder(BaseModule):
         dropout_stages (Sequence[int]): Stages followed by dropout (Bayesian
             SegNet uses the central ones, (2, 3, 4)). Default: ().
         dropout_ratio (float): Dropout probability. Default: 0.5.
+        input_lrn (dict, optional): Arguments of a cross-channel
+            ``nn.LocalResponseNorm`` applied to the input before the first
+            conv, as SegNet-Basic's Caffe model does to raw pixels
+            (``dict(size=5, alpha=1e-4, beta=0.75)``). Default: None.
         conv_cfg (dict, optional): Conv layer config. Default: None.
         norm_cfg (dict, optional): Norm layer config. Default: dict(type='BN').
         act_cfg (dict, optional): Activation config.
@@ -64,6 +68,7 @@ class SegNetEncoder(BaseModule):
                  compact_indices: Union[bool, str] = 'auto',
                  dropout_stages: Sequence[int] = (),
                  dropout_ratio: float = 0.5,
+                 input_lrn: Optional[dict] = None,
                  conv_cfg: Optional[dict] = None,
                  norm_cfg: Optional[dict] = dict(type='BN'),
                  act_cfg: Optional[dict] = dict(type='ReLU'),
@@ -82,6 +87,8 @@ class SegNetEncoder(BaseModule):
                              f'got {compact_indices!r}')
         self.with_indices = with_indices
         self.compact_indices = compact_indices
+        self.input_norm = nn.Identity() if input_lrn is None else \
+            nn.LocalResponseNorm(**input_lrn)
         self.stages = nn.ModuleList()
         self.dropouts = nn.ModuleList()
         for i, (n, c) in enumerate(zip(num_convs, channels)):
@@ -116,6 +123,7 @@ class SegNetEncoder(BaseModule):
                              f'stages needs inputs of at least {min_side}px '
                              f'per side, got {tuple(x.shape[-2:])}')
         compact = self.uses_compact_indices()
+        x = self.input_norm(x)
         outs = []
         for i, (stage, dropout) in enumerate(zip(self.stages, self.dropouts)):
             pooled = max_pool2x2(stage(x), compact)

@@ -67,3 +67,16 @@ def test_auto_indices_policy():
         torch.use_deterministic_algorithms(False)
     with pytest.raises(ValueError, match="compact_indices must be"):
         build_encoder(compact_indices='yes')
+
+
+def test_input_lrn_is_caffes_cross_channel_lrn():
+    """b_c = a_c / (k + alpha / n * sum_{|c' - c| <= n // 2} a_c'^2)^beta."""
+    lrn = dict(size=5, alpha=1e-4, beta=0.75, k=1.0)
+    encoder = build_encoder(num_convs=(1, ), channels=(4, ), input_lrn=lrn)
+    plain = build_encoder(num_convs=(1, ), channels=(4, ))
+    plain.load_state_dict(encoder.state_dict())
+    encoder.eval(), plain.eval()
+    x = torch.rand(2, 3, 8, 8) * 255
+    # 3 channels with a window of 5: every channel sums all three squares.
+    expected = x / (1.0 + 1e-4 / 5 * x.square().sum(1, keepdim=True))**0.75
+    torch.testing.assert_close(encoder(x)[0].feat, plain(expected)[0].feat)
