@@ -2,11 +2,11 @@
 # What a lent GPU machine needs and cannot download, made here (it copies
 # at most 64 MiB of the working tree and reaches nothing outside):
 #
-#   bash tools/device/make_bundle.sh [CAMVID_DIR]   (default ../shared/camvid)
+#   bash .dev_scripts/device/make_bundle.sh [CAMVID_DIR]   (default ../shared/camvid)
 #
 # .whl/      the Python parts of mmengine, mmsegmentation and mmcv (mmcv-lite:
 #            the device has no time to compile mmcv's ops; run.sh puts a
-#            stand-in for them, tools/device/mmcv_ext_stub.py) and their
+#            stand-in for them, .dev_scripts/device/mmcv_ext_stub.py) and their
 #            pure-Python dependencies, for the device's Python 3.12.
 # .devdata/  a CamVid copy that fits: images as JPEG (train quality 90,
 #            val/test 95), labels as the original PNGs.

@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
 # One prepared device call (see make_bundle.sh for .whl/ and .devdata/):
 #
-#   bash tools/device/run.sh bench
+#   bash .dev_scripts/device/run.sh bench
 #       tools/benchmark_train.py on configs/segnet_camvid.py --amp (the
 #       config, a second seed, then the lever ladder), and the data-loading
 #       share of configs/segnet_cityscapes.py --amp on synthetic 2048x1024
 #       frames. Writes $OUT/bench.md, $OUT/bench.json, $OUT/cityscapes.md.
-#   CONFIGS="a.py b.py" bash tools/device/run.sh train
+#   CONFIGS="a.py b.py" bash .dev_scripts/device/run.sh train
 #       tools/train_and_test.sh on CONFIGS (default configs/segnet_camvid.py)
 #       as they are in the working tree, with --amp, side by side; their
 #       logs, test metrics and last-iteration val go to $OUT/zoo.tgz.
+#   bash .dev_scripts/device/run.sh reproduce
+#       The authors' CamVid schedule (10k iterations, constant lr 0.1,
+#       batch 4, 360x480) for SegNet-Basic (mean/std input), SegNet-Basic
+#       with the Caffe LRN input, and Bayesian SegNet-Basic, side by side
+#       (PARALLEL=3), bf16 autocast (PRECISION=fp32 for plain fp32/TF32);
+#       each final checkpoint scored on test (aAcc/mAcc/mIoU/BF, per-class
+#       IoU, calibration), Bayesian with 16 MC samples, then with weight
+#       averaging (mc_samples=1) and with 4. Prints each run's projected
+#       wall-clock as it trains. $OUT/reproduce.tgz holds logs and metrics,
+#       $OUT/segnet-basic_camvid.pth and $OUT/bayesian-segnet-basic_camvid.pth
+#       the two final weights (5.7 MB each).
 #
 # Where mmseg is not installed it installs .whl/ into /tmp/site. CamVid is
 # read from $CAMVID (default .devdata/camvid, JPEG images); OPTIONS adds
@@ -18,7 +29,7 @@
 # (seconds for the training stage) tune it.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-STAGE=${1:?usage: run.sh bench|train}
+STAGE=${1:?usage: run.sh bench|train|reproduce}
 OUT=${OUT:?set OUT to the folder that comes back}
 T0=$(date +%s)
 PY=${PYTHON:-python3}
@@ -26,7 +37,7 @@ export PYTHONUNBUFFERED=1 PYTHON=$PY
 if ! $PY -c 'import mmseg' 2>/dev/null; then
     $PY -m pip install -q --no-index --no-deps --no-compile --target /tmp/site \
         .whl/*.whl || exit 1
-    cp tools/device/mmcv_ext_stub.py /tmp/site/mmcv/_ext.py
+    cp .dev_scripts/device/mmcv_ext_stub.py /tmp/site/mmcv/_ext.py
     export PYTHONPATH=/tmp/site
 fi
 export PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}$PWD
@@ -74,8 +85,41 @@ train)
     echo "train_and_test exit ${PIPESTATUS[0]} after $(( $(date +%s) - T0 )) s"
     tar czf "$OUT/zoo.tgz" -C /tmp/zoo --exclude='*.pth' --exclude=vis_image .
     ;;
+reproduce)
+    ROOT=/tmp/reproduce
+    CONFIGS=${CONFIGS:-configs/segnet-basic_camvid.py \
+configs/ablations/segnet-basic_camvid_lrn-input.py \
+configs/bayesian-segnet-basic_camvid.py}
+    [ "${PRECISION:-bf16}" = bf16 ] && MORE+=(optim_wrapper.type=BF16AmpOptimWrapper)
+    LEFT=$(( ${BUDGET:-570} - $(date +%s) + T0 ))
+    [ "$LEFT" -gt 60 ] || { echo "no time left of BUDGET=${BUDGET:-570} s" >&2; exit 1; }
+    bash .dev_scripts/device/project_eta.sh "$ROOT" "${PROJECT_EVERY:-30}" &
+    WATCH=$!
+    timeout "$LEFT" bash tools/train_and_test.sh "$ROOT" "${PARALLEL:-3}" \
+        $CONFIGS -- --cfg-options "${DATA[@]}" "${MORE[@]}" 2>&1 \
+        | tee "$OUT/progress.log"
+    echo "train_and_test exit ${PIPESTATUS[0]} after $(( $(date +%s) - T0 )) s"
+    kill "$WATCH" 2>/dev/null
+    BAYES=$ROOT/bayesian-segnet-basic_camvid
+    for T in 1 4; do  # 1: weight averaging; the config's 16 ran above
+        LEFT=$(( ${BUDGET:-570} - $(date +%s) + T0 ))
+        [ -f "$BAYES/last_checkpoint" ] && [ "$LEFT" -gt 10 ] || break
+        timeout "$LEFT" $PY tools/test.py configs/bayesian-segnet-basic_camvid.py \
+            "$(cat "$BAYES/last_checkpoint")" --work-dir "$BAYES/test_mc$T" \
+            --cfg-options model.mc_samples=$T "${DATA[@]}" "${MORE[@]}" \
+            >"$ROOT/bayesian-segnet-basic_camvid.test_mc$T.log" 2>&1 \
+            && echo "mc_samples=$T scored" || echo "mc_samples=$T FAILED"
+    done
+    for NAME in segnet-basic_camvid bayesian-segnet-basic_camvid; do
+        [ -f "$ROOT/$NAME/last_checkpoint" ] && $PY -c 'import sys, torch
+ckpt = torch.load(sys.argv[1], map_location="cpu", weights_only=False)
+torch.save(dict(meta=ckpt["meta"], state_dict=ckpt["state_dict"]), sys.argv[2])' \
+            "$(cat "$ROOT/$NAME/last_checkpoint")" "$OUT/$NAME.pth"
+    done
+    tar czf "$OUT/reproduce.tgz" -C "$ROOT" --exclude='*.pth' --exclude=vis_image .
+    ;;
 *)
-    echo "unknown stage $STAGE: bench or train" >&2
+    echo "unknown stage $STAGE: bench, train or reproduce" >&2
     exit 2
     ;;
 esac
