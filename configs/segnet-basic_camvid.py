@@ -19,3 +19,11 @@ model = dict(
         loss_decode=dict(
             type='WeightedCrossEntropyLoss',
             class_weight={{_base_.class_weight}})))
+# The test split also scores the softmax's calibration and how well its
+# entropy finds the misclassified pixels (CalibrationMetric; `--tta` drops it,
+# flip averaging keeps no logits).
+test_evaluator = [
+    dict(type='ClassIoUMetric', iou_metrics=['mIoU']),
+    dict(type='BFScoreMetric'),
+    dict(type='CalibrationMetric')
+]

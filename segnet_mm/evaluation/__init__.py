@@ -1,3 +1,10 @@
-from .metrics import BFScoreMetric, ClassIoUMetric
+from .metrics import BFScoreMetric, CalibrationMetric, ClassIoUMetric
+from .temperature import (TemperatureFit, calibration_summary,
+                          fit_temperature, fit_temperature_on, sample_pixels,
+                          temperature_nll)
 
-__all__ = ['BFScoreMetric', 'ClassIoUMetric']
+__all__ = [
+    'BFScoreMetric', 'CalibrationMetric', 'ClassIoUMetric', 'TemperatureFit',
+    'calibration_summary', 'fit_temperature', 'fit_temperature_on',
+    'sample_pixels', 'temperature_nll'
+]

@@ -45,7 +45,15 @@ def use_flip_tta(cfg: Config) -> Config:
     """``--tta``: the config's own ``tta_pipeline`` (mmseg's Cityscapes base
     has a multi-scale one), else flip averaging at the test resolution;
     the model wrapped in the config's ``tta_model``, else mmseg's
-    ``SegTTAModel``."""
+    ``SegTTAModel``. ``CalibrationMetric`` leaves ``test_evaluator``:
+    ``SegTTAModel`` keeps no logits to score (said on stdout)."""
+    evaluators = cfg.test_evaluator if isinstance(
+        cfg.test_evaluator, list) else [cfg.test_evaluator]
+    kept = [e for e in evaluators if e['type'] != 'CalibrationMetric']
+    if len(kept) < len(evaluators):
+        print('--tta: CalibrationMetric dropped from test_evaluator '
+              '(test-time augmentation keeps no logits)')
+        cfg.test_evaluator = kept
     cfg.test_dataloader.dataset.pipeline = cfg.get(
         'tta_pipeline') or flip_tta_pipeline(
             cfg.test_dataloader.dataset.pipeline)

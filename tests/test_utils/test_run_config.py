@@ -46,6 +46,16 @@ def test_flip_tta_keeps_a_configs_own_tta():
     assert cfg.model.type == 'OwnTTA'
 
 
+def test_flip_tta_drops_calibration_metric_only(capsys):
+    cfg = load_run_config(
+        str(REPO_ROOT / 'configs' / 'segnet-basic_camvid.py'))
+    assert cfg.test_evaluator[-1].type == 'CalibrationMetric'
+    use_flip_tta(cfg)
+    assert [e.type for e in cfg.test_evaluator
+            ] == ['ClassIoUMetric', 'BFScoreMetric']
+    assert 'CalibrationMetric dropped' in capsys.readouterr().out
+
+
 def test_keep_label_maps_on_iou_metrics_only():
     cfg = keep_label_maps(load_run_config(CONFIG), 'maps')
     iou, bf = cfg.test_evaluator

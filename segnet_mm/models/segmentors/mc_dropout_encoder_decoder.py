@@ -37,7 +37,9 @@ class MCDropoutEncoderDecoder(EncoderDecoder):
     - ``pred_sem_seg``: argmax of those resized ``seg_logits``;
     - ``entropy``: predictive entropy of the mean softmax, nats, (1, H, W);
     - ``variance``: variance of the T softmax samples, averaged over
-      classes, (1, H, W).
+      classes, (1, H, W);
+    - ``mutual_information``: ``entropy`` minus the mean entropy of the T
+      samples (the model-uncertainty part of the entropy), nats, (1, H, W).
 
     With T in {0, 1} it is ``EncoderDecoder`` (dropout off, weight
     averaging), so a config switches between the two with one number,
@@ -74,7 +76,8 @@ class MCDropoutEncoderDecoder(EncoderDecoder):
 
         Returns:
             list[SegDataSample]: ``pred_sem_seg`` and ``seg_logits``, plus
-            ``entropy`` and ``variance`` when T >= 2.
+            ``entropy``, ``variance`` and ``mutual_information`` when
+            T >= 2.
         """
         if self.mc_samples <= 1:
             return super().predict(inputs, data_samples)
@@ -85,15 +88,17 @@ class MCDropoutEncoderDecoder(EncoderDecoder):
         results = self.postprocess_result(
             mc.probs.clamp_min(tiny).log(), data_samples)
         # Undo padding and flip, resize to ori_shape: mmseg's own
-        # post-processing, applied to the two uncertainty maps as channels.
+        # post-processing, applied to the uncertainty maps as channels.
         maps = self.postprocess_result(
-            torch.stack([mc.entropy, mc.variance], dim=1),
-            None if data_samples is None else
+            torch.stack([mc.entropy, mc.variance, mc.mutual_information],
+                        dim=1), None if data_samples is None else
             [SegDataSample(metainfo=meta) for meta in metas])
         for result, restored in zip(results, maps):
-            entropy, variance = restored.seg_logits.data.split(1)
+            entropy, variance, mutual_information = \
+                restored.seg_logits.data.split(1)
             result.set_data(
                 dict(
                     entropy=PixelData(data=entropy),
-                    variance=PixelData(data=variance)))
+                    variance=PixelData(data=variance),
+                    mutual_information=PixelData(data=mutual_information)))
         return results

@@ -19,11 +19,15 @@ class MCDropoutResult(NamedTuple):
             ``-sum_k p_k log p_k``, in [0, log K], (N, H, W).
         variance (Tensor): Variance of the T softmax samples (population,
             1/T) per class, averaged over the K classes, (N, H, W).
+        mutual_information (Tensor): Mutual information between the
+            prediction and the dropout mask in nats: ``entropy`` minus the
+            mean entropy of the T samples, in [0, ``entropy``], (N, H, W).
     """
     probs: Tensor
     pred: Tensor
     entropy: Tensor
     variance: Tensor
+    mutual_information: Tensor
 
 
 def dropout_layers(model: nn.Module) -> List[nn.Module]:
@@ -67,20 +71,31 @@ def mc_dropout_sample(model: nn.Module, forward: Callable[[], Tensor],
         num_samples (int): T >= 1.
 
     Returns:
-        MCDropoutResult: Mean softmax, its argmax, predictive entropy and
-        class-averaged sample variance; memory is independent of T.
+        MCDropoutResult: Mean softmax, its argmax, predictive entropy,
+        class-averaged sample variance and mutual information; memory is
+        independent of T.
     """
     if num_samples < 1:
         raise ValueError(f'num_samples must be >= 1, got {num_samples}')
-    total = squares = None
+    total = squares = entropies = None
     with torch.no_grad(), dropout_sampling(model):
         for _ in range(num_samples):
             probs = forward().float().softmax(dim=1)
+            sample_entropy = _entropy(probs)
             total = probs if total is None else total + probs
             squares = probs.square() if squares is None else \
                 squares + probs.square()
+            entropies = sample_entropy if entropies is None else \
+                entropies + sample_entropy
     mean = total / num_samples
     variance = (squares / num_samples - mean.square()).clamp_min(0)
-    entropy = -torch.special.xlogy(mean, mean).sum(dim=1)
+    entropy = _entropy(mean)
+    # >= 0 by Jensen's inequality; clamp the rounding error.
+    mutual_information = (entropy - entropies / num_samples).clamp_min(0)
     return MCDropoutResult(mean, mean.argmax(dim=1), entropy,
-                           variance.mean(dim=1))
+                           variance.mean(dim=1), mutual_information)
+
+
+def _entropy(probs: Tensor) -> Tensor:
+    """Entropy in nats over dim 1 of (N, K, H, W) probabilities."""
+    return -torch.special.xlogy(probs, probs).sum(dim=1)

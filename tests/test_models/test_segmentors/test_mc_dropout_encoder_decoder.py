@@ -65,6 +65,7 @@ def test_deterministic_flag_is_encoder_decoder(mc_samples):
         assert torch.equal(a.seg_logits.data, b.seg_logits.data)
         assert torch.equal(a.pred_sem_seg.data, b.pred_sem_seg.data)
         assert 'entropy' not in a and 'variance' not in a
+        assert 'mutual_information' not in a
 
 
 def test_mc_prediction_fields():
@@ -75,12 +76,17 @@ def test_mc_prediction_fields():
     for r in results:
         assert r.pred_sem_seg.data.shape == (1, 45, 60)
         assert r.entropy.data.shape == r.variance.data.shape == (1, 45, 60)
+        assert r.mutual_information.data.shape == (1, 45, 60)
         probs = r.seg_logits.data.softmax(0)
         assert torch.allclose(probs.sum(0), torch.ones(45, 60), atol=1e-5)
         assert torch.equal(r.pred_sem_seg.data[0], probs.argmax(0))
         assert r.variance.data.max() > 0 and r.variance.data.min() >= 0
         assert 0 <= r.entropy.data.min()
         assert r.entropy.data.max() <= math.log(11) + 1e-5
+        mutual_information = r.mutual_information.data
+        assert mutual_information.min() >= 0
+        assert mutual_information.max() > 0
+        assert torch.all(mutual_information <= r.entropy.data + 1e-6)
 
 
 def test_p0_mc_equals_deterministic():
@@ -100,6 +106,7 @@ def test_p0_mc_equals_deterministic():
     assert torch.allclose(mc.seg_logits.data.softmax(0),
                           det.seg_logits.data.softmax(0), atol=1e-6)
     assert mc.variance.data.max() < 1e-7
+    assert mc.mutual_information.data.max() < 1e-6
     assert torch.allclose(
         mc.entropy.data[0],
         torch.special.entr(det.seg_logits.data.softmax(0)).sum(0),

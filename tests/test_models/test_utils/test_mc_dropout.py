@@ -53,7 +53,14 @@ def test_statistics_against_explicit_samples():
         result.variance, samples.var(0, unbiased=False).mean(1), atol=1e-6)
     assert torch.allclose(
         result.entropy, -(mean * mean.log()).sum(1), atol=1e-5)
+    sample_entropy = -(samples * samples.log()).sum(2).mean(0)
+    assert torch.allclose(result.mutual_information,
+                          result.entropy - sample_entropy, atol=1e-5)
     assert result.variance.shape == result.entropy.shape == (2, 5, 6)
+    assert result.mutual_information.shape == (2, 5, 6)
+    assert result.mutual_information.min() >= 0
+    assert result.mutual_information.max() > 1e-3
+    assert torch.all(result.mutual_information <= result.entropy)
     assert result.variance.min() > 0
     assert result.entropy.min() >= 0
     assert result.entropy.max() <= math.log(3) + 1e-6
@@ -69,6 +76,8 @@ def test_p0_equals_deterministic_forward():
         probs = model(x).softmax(1)
     assert torch.allclose(result.probs, probs, atol=1e-6)
     assert torch.all(result.variance < 1e-7)
+    # Identical samples: all entropy is in each sample, none is mutual.
+    assert torch.all(result.mutual_information < 1e-6)
 
 
 def test_bad_num_samples():

@@ -1,0 +1,37 @@
+"""Temperature scaling through the CLIs: tools/fit_temperature.py fits T on
+val, tools/test.py evaluates the MC-dropout model with CalibrationMetric at
+that T."""
+import json
+
+from tests.utils import (BAYESIAN_CONFIG, SMALL_MODEL, data_options,
+                         run_tool, save_small_checkpoint)
+
+
+def test_fit_then_test_with_the_temperature(tmp_path, camvid_root):
+    ckpt = save_small_checkpoint(tmp_path / 'tiny.pth',
+                                 config=BAYESIAN_CONFIG)
+    config = tmp_path / 'bayesian_calibration.py'
+    config.write_text(
+        f"_base_ = ['{BAYESIAN_CONFIG}']\n"
+        "model = dict(mc_samples=2)\n"
+        "test_evaluator = [dict(type='IoUMetric', iou_metrics=['mIoU']),"
+        " dict(type='CalibrationMetric')]\n")
+    options = ['--cfg-options', *SMALL_MODEL, *data_options(camvid_root)]
+    out = run_tool('tools/fit_temperature.py', config, ckpt,
+                   '--max-pixels', '5000', *options)
+    fitted = json.loads((tmp_path / 'tiny.pth.temperature.json').read_text())
+    assert fitted['num_pixels'] == 5000  # 4 val images of 45x60, less void
+    assert fitted['after']['NLL'] <= fitted['before']['NLL']
+    temperature = fitted['temperature']
+    assert f'temperature T = {temperature:.4f}' in out
+    usage = f'--cfg-options test_evaluator.1.temperature={temperature:.4f}'
+    assert usage in out
+
+    out = run_tool('tools/test.py', config, ckpt, '--work-dir',
+                   tmp_path / 'work', *options,
+                   f'test_evaluator.1.temperature={temperature:.4f}')
+    assert 'mIoU' in out
+    for key in ('ECE', 'NLL', 'Brier', 'AUROC.entropy', 'AUPR.entropy',
+                'AUROC.MI', 'AUPR.MI'):
+        assert f'{key}: ' in out, key
+    assert 'misclassified pixels found by uncertainty' in out
