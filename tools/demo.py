@@ -13,7 +13,9 @@ def parse_args():
         description='Write <name>_mask.png and <name>_overlay.png per image')
     parser.add_argument('input', help='an image, or a directory of images')
     parser.add_argument('config', help='config file')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        'checkpoint', help='checkpoint file, or an .onnx model (e.g. the '
+        'int8 one tools/quantize.py writes)')
     parser.add_argument('--out-dir', required=True, help='output directory')
     parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
     parser.add_argument(

@@ -7,6 +7,7 @@ import os
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 
+from segnet_mm.apis import is_onnx_model, onnx_model_config
 from segnet_mm.engine import (enable_eval_amp, enable_safe_checkpoints,
                               setup_cpu_distributed)
 from segnet_mm.utils.run_config import (keep_label_maps, load_run_config,
@@ -16,7 +17,9 @@ from segnet_mm.utils.run_config import (keep_label_maps, load_run_config,
 def parse_args():
     parser = argparse.ArgumentParser(description='Test (and eval) a model')
     parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        'checkpoint', help='checkpoint file, or an .onnx model (e.g. the '
+        'int8 one tools/quantize.py writes)')
     parser.add_argument('--work-dir', help='the dir to save logs')
     parser.add_argument(
         '--out', type=str, help='the dir to save the predicted label maps')
@@ -54,7 +57,10 @@ def main():
     enable_safe_checkpoints()
     cfg = load_run_config(args.config, args.work_dir, args.cfg_options,
                           args.launcher)
-    cfg.load_from = args.checkpoint
+    if is_onnx_model(args.checkpoint):
+        onnx_model_config(cfg, args.checkpoint)
+    else:
+        cfg.load_from = args.checkpoint
     if args.show or args.show_dir:
         show_results(cfg, args.show, args.show_dir, args.wait_time)
     if args.amp:

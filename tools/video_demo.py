@@ -28,7 +28,9 @@ def parse_args():
         description='Segment a video or camera, write the overlay video')
     parser.add_argument('source', help='video file, or camera index (0, 1 ...)')
     parser.add_argument('config', help='config file')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        'checkpoint', help='checkpoint file, or an .onnx model (e.g. the '
+        'int8 one tools/quantize.py writes)')
     parser.add_argument('--out', help='output video (.mp4 or .avi)')
     parser.add_argument('--show', action='store_true',
                         help='show the output frames in a window')

@@ -16,12 +16,13 @@ from typing import List, Optional, Sequence, Tuple, Union
 import mmcv
 import numpy as np
 from mmengine.config import Config
+from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
 from mmengine.utils import mkdir_or_exist, track_iter_progress
 
 from mmseg.apis import inference_model, init_model
 from mmseg.models import BaseSegmentor
-from mmseg.registry import DATASETS
+from mmseg.registry import DATASETS, MODELS
 from mmseg.structures import SegDataSample
 from mmseg.visualization import SegLocalVisualizer
 from ..engine.checkpoint import enable_safe_checkpoints
@@ -62,7 +63,10 @@ def init_segmentor(config: Union[PathLike, Config],
 
     Args:
         config (str | Path | Config): Config file or object.
-        checkpoint (str | Path): Checkpoint file.
+        checkpoint (str | Path): Checkpoint file, or an ``.onnx`` model
+            (e.g. ``tools/quantize.py``'s int8 one), run by onnxruntime on
+            the CPU with the config's preprocessing
+            (:class:`ONNXRuntimeSegmentor`).
         device (str): Device to put the model on. Default: 'cpu'.
         cfg_options (dict, optional): Overrides merged into the config.
             Default: None.
@@ -71,19 +75,68 @@ def init_segmentor(config: Union[PathLike, Config],
         BaseSegmentor: The model, with ``cfg`` and ``dataset_meta`` set
         (``meta.dataset_meta`` of the checkpoint, else the config's test
         dataset ``METAINFO``).
+
+    Raises:
+        RuntimeError: naming the checkpoint and the config if the weights do
+            not fit the config's model.
     """
     enable_safe_checkpoints()
+    if is_onnx_model(checkpoint):
+        return init_onnx_segmentor(config, checkpoint, cfg_options)
     model = init_model(
         str(config) if isinstance(config, Path) else config,
         None,
         device=device,
         cfg_options=cfg_options)
-    ckpt = load_checkpoint(
-        model, str(checkpoint), map_location='cpu', strict=True)
+    try:
+        ckpt = load_checkpoint(
+            model, str(checkpoint), map_location='cpu', strict=True)
+    except RuntimeError as err:
+        raise RuntimeError(f'checkpoint {checkpoint} does not fit the model '
+                           f'of {config}: {err}') from err
     meta = ckpt.get('meta', {}).get('dataset_meta')
     model.dataset_meta = (
         dict(classes=tuple(meta['classes']), palette=list(meta['palette']))
         if meta else dataset_meta_from_config(model.cfg))
+    return model
+
+
+def is_onnx_model(checkpoint: PathLike) -> bool:
+    """Whether ``checkpoint`` names an ONNX model rather than weights."""
+    return str(checkpoint).lower().endswith('.onnx')
+
+
+def onnx_model_config(cfg: Config, onnx_file: PathLike) -> Config:
+    """``cfg`` with its model replaced by an :class:`ONNXRuntimeSegmentor`
+    on ``onnx_file`` that keeps the config's ``data_preprocessor`` (what
+    ``tools/test.py`` does with an ``.onnx`` checkpoint).
+
+    Raises:
+        FileNotFoundError: naming ``onnx_file`` if it does not exist.
+    """
+    if not osp.isfile(onnx_file):
+        raise FileNotFoundError(f'ONNX model {onnx_file} can not be found')
+    cfg.model = dict(
+        type='ONNXRuntimeSegmentor',
+        onnx_file=str(onnx_file),
+        data_preprocessor=cfg.model.data_preprocessor)
+    cfg.load_from = None
+    return cfg
+
+
+def init_onnx_segmentor(config: Union[PathLike, Config],
+                        onnx_file: PathLike,
+                        cfg_options: Optional[dict] = None) -> BaseSegmentor:
+    """An :class:`ONNXRuntimeSegmentor` on ``onnx_file`` with the config's
+    preprocessing, test pipeline, classes and palette (CPU only)."""
+    cfg = config.copy() if isinstance(config, Config) else \
+        Config.fromfile(str(config))
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    model = MODELS.build(onnx_model_config(cfg, onnx_file).model).eval()
+    model.cfg = cfg
+    model.dataset_meta = dataset_meta_from_config(cfg)
     return model
 
 

@@ -1,0 +1,178 @@
+"""Static int8 quantization (ONNX Runtime) of a small SegNet-Basic trained
+here on synthetic frames, so its logits separate the classes as a trained
+model's do (a fresh model's near-equal logits would make any agreement
+figure meaningless)."""
+import mmcv
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+import torch
+import torch.nn.functional as F
+from mmengine.config import Config
+
+from mmseg.registry import MODELS
+from segnet_mm.apis import (calibration_images, check_onnx, init_segmentor,
+                            int8_cpu_support, prepare_input, quantize_int8)
+from segnet_mm.datasets import CamVidDataset, write_synthetic_camvid
+from tests.conftest import REPO_ROOT
+from tests.utils import cfg_options
+
+BASIC = REPO_ROOT / 'configs' / 'segnet-basic_camvid.py'
+SMALL_BASIC = cfg_options([
+    'model.backbone.channels=(8,8,8,8)',
+    'model.decode_head.in_channels=(8,8,8,8)',
+    'model.decode_head.channels=8'
+])
+SHAPE = (48, 64)
+
+
+def _batch(model, images, labels):
+    inputs = torch.cat([prepare_input(model, SHAPE, i) for i in images])
+    targets = torch.stack([
+        torch.from_numpy(
+            mmcv.imresize(
+                mmcv.imread(str(label), 'unchanged'), SHAPE[::-1],
+                interpolation='nearest')).long() for label in labels
+    ])
+    return inputs, targets.masked_fill(targets == 11, 255)
+
+
+@pytest.fixture(scope='module')
+def trained(tmp_path_factory):
+    """(config, checkpoint, camvid root) of a SegNet-Basic with 8 channels,
+    100 Adam steps on 4 synthetic frames (train val fits: >= 95%)."""
+    tmp = tmp_path_factory.mktemp('int8')
+    root = write_synthetic_camvid(tmp / 'camvid', size=SHAPE)
+    cfg = Config.fromfile(BASIC)
+    cfg.merge_from_dict(SMALL_BASIC)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    images = sorted((root / 'train').glob('*.png'))
+    labels = sorted((root / 'trainannot').glob('*.png'))
+    inputs, targets = _batch(model, images, labels)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.02)
+    model.train()
+    for _ in range(100):
+        loss = F.cross_entropy(
+            model(inputs, mode='tensor'), targets, ignore_index=255)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    model.eval()
+    with torch.no_grad():
+        pred = model(inputs, mode='tensor').argmax(1)
+    valid = targets != 255
+    assert (pred[valid] == targets[valid]).float().mean() >= 0.95
+    ckpt = tmp / 'basic.pth'
+    torch.save(
+        dict(
+            state_dict=model.state_dict(),
+            meta=dict(dataset_meta=dict(CamVidDataset.METAINFO))), ckpt)
+    return cfg, ckpt, root
+
+
+@pytest.fixture(scope='module')
+def int8_model(trained, tmp_path_factory):
+    cfg, ckpt, root = trained
+    model = init_segmentor(cfg, ckpt)
+    out = tmp_path_factory.mktemp('int8_out') / 'basic_int8.onnx'
+    quantize_int8(model, out, calibration_images(root / 'train', 4), SHAPE)
+    return model, str(out), root
+
+
+def test_int8_agrees_with_float(int8_model):
+    model, int8_file, root = int8_model
+    for image in calibration_images(root / 'val', 4):
+        check = check_onnx(model, int8_file,
+                           prepare_input(model, SHAPE, image))
+        assert check.agreement >= 0.98, image
+
+
+def test_int8_graph_quantizes_the_convolutions(int8_model):
+    _, int8_file, _ = int8_model
+    proto = onnx.load(int8_file)
+    ops = [node.op_type for node in proto.graph.node]
+    weights = {
+        node.input[0] for node in proto.graph.node
+        if node.op_type == 'DequantizeLinear'
+    }
+    inits = {i.name: i for i in proto.graph.initializer}
+    conv_weights = [
+        node.input[1] for node in proto.graph.node if node.op_type == 'Conv'
+    ]
+    assert len(conv_weights) == 9  # 4 + 4 stages and the classifier
+    # Every conv weight arrives through a DequantizeLinear of int8 values.
+    producers = {out: node for node in proto.graph.node
+                 for out in node.output}
+    for name in conv_weights:
+        dq = producers[name]
+        assert dq.op_type == 'DequantizeLinear' and dq.input[0] in weights
+        assert inits[dq.input[0]].data_type == onnx.TensorProto.INT8
+    assert 'QuantizeLinear' in ops
+    props = {p.key: p.value for p in proto.metadata_props}
+    assert props['quantization'] == 'int8' and 'Bicyclist' in props['classes']
+
+
+def test_pooling_indices_come_from_the_quantized_values(int8_model):
+    """Every MaxPool of the int8 graph, run with its input and outputs
+    exposed: the pooled values are the window maxima of what it sees, and
+    its indices point at those maxima in that same tensor, so the
+    unpooling downstream places values where the quantized model's maxima
+    are."""
+    model, int8_file, root = int8_model
+    proto = onnx.load(int8_file)
+    pools = [
+        n for n in proto.graph.node if n.op_type == 'MaxPool' and [
+            list(a.ints) for a in n.attribute if a.name == 'kernel_shape'
+        ] == [[2, 2]]
+    ]
+    assert len(pools) == 4
+    # What each pools is the dequantized int8 activation.
+    producers = {out: node for node in proto.graph.node
+                 for out in node.output}
+    assert all(producers[n.input[0]].op_type == 'DequantizeLinear'
+               for n in pools)
+    names = [name for n in pools for name in (n.input[0], *n.output)]
+    for name in names:
+        proto.graph.output.append(onnx.ValueInfoProto(name=name))
+    session = ort.InferenceSession(proto.SerializeToString(),
+                                   providers=['CPUExecutionProvider'])
+    image = calibration_images(root / 'val', 1)[0]
+    results = session.run(
+        names, {'input': prepare_input(model, SHAPE, image).numpy()})
+    checked = 0
+    for x, pooled, indices in zip(*[iter(results)] * 3):
+        n, c, h, w = pooled.shape
+        windows = x[..., :2 * h, :2 * w].reshape(n, c, h, 2, w, 2)
+        assert np.array_equal(pooled, windows.max(axis=(3, 5)))
+        assert np.array_equal(x.reshape(-1)[indices], pooled)
+        checked += 1
+    assert checked == len(pools)
+
+
+def test_int8_cpu_support_reads_cpuinfo(tmp_path):
+    info = tmp_path / 'cpuinfo'
+    info.write_text('processor\t: 0\nflags\t\t: fpu avx2 avx512_vnni\n'
+                    'processor\t: 1\nflags\t\t: fpu avx2 avx512_vnni\n')
+    support = int8_cpu_support(info)
+    assert support.flags == ('avx512_vnni', ) and support.fast
+    info.write_text('flags\t\t: fpu sse avx avx2 fma\n')
+    assert not int8_cpu_support(info).fast
+    missing = int8_cpu_support(tmp_path / 'none')
+    assert not missing.known and not missing.fast
+
+
+def test_calibration_images(tmp_path, camvid_root):
+    picks = calibration_images(camvid_root / 'train', 2)
+    assert [p.rsplit('/', 1)[1] for p in picks
+            ] == ['train_000.png', 'train_003.png']
+    assert len(calibration_images(camvid_root / 'train', 100)) == 4
+    with pytest.raises(FileNotFoundError, match='no such image'):
+        calibration_images(tmp_path / 'missing', 4)
+    (tmp_path / 'empty').mkdir()
+    with pytest.raises(FileNotFoundError, match='no images'):
+        calibration_images(tmp_path / 'empty', 4)
+    with pytest.raises(ValueError, match='--num-calib must be >= 1'):
+        calibration_images(camvid_root / 'train', 0)

@@ -1,0 +1,123 @@
+"""tools/quantize.py, and the int8 .onnx in tools/test.py and tools/demo.py
+in place of a checkpoint."""
+import importlib.util
+import json
+import subprocess
+import sys
+
+import pytest
+
+from segnet_mm.apis import Int8Support, init_segmentor
+from tests.conftest import REPO_ROOT
+from tests.test_apis.test_quantization import SHAPE, trained  # noqa: F401
+from tests.utils import data_options, run_tool
+
+
+def quantize_args(trained, out, calib_dir=None):
+    cfg, ckpt, root = trained
+    config = out.parent / 'basic_small.py'
+    cfg = cfg.copy()
+    cfg.test_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
+    cfg.dump(str(config))
+    return [
+        'tools/quantize.py', config, ckpt, '--calib-dir',
+        calib_dir or root / 'train', '--num-calib', '3', '--out', out,
+        '--shape', *SHAPE, '--allow-no-vnni'
+    ]
+
+
+@pytest.fixture(scope='module')
+def int8_file(trained, tmp_path_factory):  # noqa: F811
+    out = tmp_path_factory.mktemp('cli') / 'basic_int8.onnx'
+    printed = run_tool(*quantize_args(trained, out))
+    assert 'calibrated on 3 image(s)' in printed
+    assert 'argmax agreement' in printed
+    return out
+
+
+def test_int8_model_scores_like_the_float_one(trained, int8_file,  # noqa
+                                              tmp_path):
+    """tools/test.py with the .onnx gives the float checkpoint's aAcc
+    within a point on the synthetic test frames."""
+    cfg, ckpt, root = trained
+    config = int8_file.parent / 'basic_small.py'
+    opts = data_options(root)
+    scores = {}
+    for name, model in (('float', ckpt), ('int8', int8_file)):
+        work = tmp_path / name
+        run_tool('tools/test.py', config, model, '--work-dir', work,
+                 '--cfg-options', *opts)
+        result = json.loads(next(work.glob('*/*.json')).read_text())
+        scores[name] = result['aAcc']
+    assert scores['float'] >= 90
+    assert abs(scores['int8'] - scores['float']) <= 1.0
+
+
+def test_int8_model_in_demo(trained, int8_file, tmp_path):  # noqa: F811
+    _, _, root = trained
+    config = int8_file.parent / 'basic_small.py'
+    run_tool('tools/demo.py', root / 'val', config, int8_file, '--out-dir',
+             tmp_path)
+    assert len(list(tmp_path.glob('*_mask.png'))) == 4
+
+
+def test_int8_model_in_video_demo(trained, int8_file, tmp_path):  # noqa
+    import cv2
+    _, _, root = trained
+    video = tmp_path / 'in.avi'
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*'MJPG'), 5,
+                             SHAPE[::-1])
+    for image in sorted((root / 'val').iterdir()):
+        writer.write(cv2.imread(str(image)))
+    writer.release()
+    config = int8_file.parent / 'basic_small.py'
+    run_tool('tools/video_demo.py', video, config, int8_file, '--out',
+             tmp_path / 'out.avi')
+    cap = cv2.VideoCapture(str(tmp_path / 'out.avi'))
+    assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 4
+
+
+def test_wrong_input_size_is_named(trained, int8_file):  # noqa: F811
+    _, _, root = trained
+    model = init_segmentor(int8_file.parent / 'basic_small.py', int8_file)
+    import torch
+    with pytest.raises(ValueError, match='takes 48x64 inputs.*gives 32x32'):
+        model(torch.zeros(1, 3, 32, 32), mode='tensor')
+
+
+def run_failing(*args):
+    proc = subprocess.run([sys.executable, *map(str, args)], cwd=REPO_ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode != 0
+    return proc.stdout + proc.stderr
+
+
+def test_errors_name_the_problem(trained, tmp_path):  # noqa: F811
+    out = tmp_path / 'x.onnx'
+    missing = tmp_path / 'nowhere'
+    assert f'no such image or directory: {missing}' in run_failing(
+        *quantize_args(trained, out, missing))
+    (tmp_path / 'empty').mkdir()
+    assert 'no images' in run_failing(
+        *quantize_args(trained, out, tmp_path / 'empty'))
+    args = quantize_args(trained, out)
+    args[1] = REPO_ROOT / 'configs' / 'segnet_camvid.py'  # another model
+    printed = run_failing(*args)
+    assert f'checkpoint {args[2]} does not fit the model of' in printed
+    assert not out.exists()
+
+
+def test_refuses_a_cpu_without_vnni(trained, tmp_path, monkeypatch,  # noqa
+                                    capsys):
+    spec = importlib.util.spec_from_file_location(
+        'quantize_tool', REPO_ROOT / 'tools' / 'quantize.py')
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    monkeypatch.setattr(tool, 'int8_cpu_support',
+                        lambda: Int8Support((), True))
+    args = quantize_args(trained, tmp_path / 'x.onnx')[1:-1]
+    monkeypatch.setattr(sys, 'argv', ['quantize.py', *map(str, args)])
+    with pytest.raises(SystemExit, match='no int8 dot-product.*--allow-no-'
+                       'vnni'):
+        tool.main()
+    assert not (tmp_path / 'x.onnx').exists()

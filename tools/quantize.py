@@ -1,0 +1,77 @@
+"""Post-training static int8 quantization for CPUs (ONNX Runtime):
+``python tools/quantize.py CONFIG CHECKPOINT --calib-dir DIR [--num-calib N]
+--out FILE [--shape H W] [--method minmax|percentile] [--allow-no-vnni]
+[--cfg-options k=v ...]``.
+
+The int8 ``.onnx`` then takes the checkpoint's place in ``tools/test.py``,
+``tools/demo.py`` and ``tools/video_demo.py``.
+"""
+import argparse
+import sys
+
+from mmengine.config import DictAction
+
+from segnet_mm.apis import (calibration_images, check_onnx, init_segmentor,
+                            int8_cpu_support, prepare_input, quantize_int8)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(
+        description='Quantize a segmentor to int8 (ONNX Runtime, static)')
+    parser.add_argument('config', help='config file')
+    parser.add_argument('checkpoint', help='float checkpoint file')
+    parser.add_argument(
+        '--calib-dir', required=True,
+        help='directory of images to calibrate activation ranges on, '
+        'e.g. the training images')
+    parser.add_argument(
+        '--num-calib', type=int, default=32,
+        help='calibration images, evenly spaced in name order')
+    parser.add_argument('--out', required=True, help='int8 .onnx to write')
+    parser.add_argument(
+        '--shape', type=int, nargs=2, default=[360, 480], metavar=('H', 'W'),
+        help='input height and width the graph is fixed to (the test '
+        "pipeline's image size)")
+    parser.add_argument(
+        '--method', choices=['minmax', 'percentile'], default='minmax',
+        help='activation range calibration')
+    parser.add_argument(
+        '--allow-no-vnni', action='store_true',
+        help='quantize on a CPU without VNNI or AMX-INT8 too')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings in the config, key=value pairs')
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    support = int8_cpu_support()
+    if not support.fast and not args.allow_no_vnni:
+        sys.exit(
+            'this CPU has no int8 dot-product instructions (AVX512-VNNI, '
+            'AVX-VNNI or AMX-INT8)' + ('' if support.known else
+                                       ' that /proc/cpuinfo shows') +
+            ': onnxruntime would run int8 through AVX2 kernels, which are '
+            'not faster than float. Use the float model instead '
+            '(tools/test.py/demo.py with the checkpoint, --amp for bf16 on '
+            'CPUs with AVX512-BF16 or AMX; or tools/export_onnx.py), or '
+            'pass --allow-no-vnni to quantize anyway.')
+    images = calibration_images(args.calib_dir, args.num_calib)
+    model = init_segmentor(args.config, args.checkpoint, 'cpu',
+                           args.cfg_options)
+    quantize_int8(model, args.out, images, args.shape, args.method)
+    check = check_onnx(model, args.out,
+                       prepare_input(model, args.shape, images[0]))
+    print(f'wrote {args.out}: int8, input 1x3x{args.shape[0]}x'
+          f'{args.shape[1]}, calibrated on {len(images)} image(s) of '
+          f'{args.calib_dir} ({args.method})')
+    print(f'int8 vs float on {images[0]}: argmax agreement '
+          f'{check.agreement:.4f}, max |logit diff| '
+          f'{check.max_abs_diff:.3e} (max |logit| {check.max_abs_logit:.3e})')
+
+
+if __name__ == '__main__':
+    main()
