@@ -9,12 +9,13 @@ import pytest
 
 from segnet_mm.apis import Int8Support, init_segmentor
 from tests.conftest import REPO_ROOT
-from tests.test_apis.test_quantization import SHAPE, trained  # noqa: F401
+from tests.test_apis.test_quantization import SHAPE
+from tests.test_apis.test_quantization import trained  # noqa: F401,F811
 from tests.utils import data_options, run_tool
 
 
-def quantize_args(trained, out, calib_dir=None):
-    cfg, ckpt, root = trained
+def quantize_args(model_files, out, calib_dir=None):
+    cfg, ckpt, root = model_files
     config = out.parent / 'basic_small.py'
     cfg = cfg.copy()
     cfg.test_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])

@@ -81,7 +81,8 @@ class ONNXRuntimeSegmentor(BaseSegmentor):
     def _forward(self,
                  inputs: Tensor,
                  data_samples: OptSampleList = None) -> Tensor:
-        return self.encode_decode(inputs, batch_img_metas(inputs, data_samples))
+        return self.encode_decode(inputs,
+                                  batch_img_metas(inputs, data_samples))
 
     def extract_feat(self, inputs: Tensor):
         raise NotImplementedError(
