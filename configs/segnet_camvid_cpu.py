@@ -4,8 +4,8 @@
 # lr 0.05 with poly decay, bf16 autocast + channels-last) with their loss
 # (class-weighted cross-entropy + Lovasz-softmax). Any mmseg model config
 # can inherit the same pieces (configs/benchmark/). `tools/test.py --tta`
-# averages each prediction with its horizontal flip's. README "CamVid on a
-# CPU budget" has the ablations behind each choice and the CPU run's results.
+# averages each prediction with its horizontal flip's. docs/cpu_recipe.md has
+# the ablations behind each choice and the CPU run's results.
 _base_ = [
     '_base_/models/segnet.py', '_base_/datasets/camvid_180x240.py',
     '_base_/schedules/schedule_3k_cpu-bf16.py'

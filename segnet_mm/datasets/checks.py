@@ -1,10 +1,10 @@
 """Start-up checks of image/label pairs, so bad data fails before training.
 
-Policy (documented in the README): every problem is found when the dataset is
-built, before the first iteration, and reported together in one error that
-names each offending file; nothing is skipped silently. Checked per pair: the
-image directory exists and holds images, each image has its label map, both
-decode, their sizes agree, and labels are known values.
+Policy (documented in docs/reliability.md): every problem is found when the
+dataset is built, before the first iteration, and reported together in one
+error that names each offending file; nothing is skipped silently. Checked
+per pair: the image directory exists and holds images, each image has its
+label map, both decode, their sizes agree, and labels are known values.
 """
 import os.path as osp
 from concurrent.futures import ThreadPoolExecutor
