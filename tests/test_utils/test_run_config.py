@@ -1,10 +1,15 @@
 """The config edits behind the tools' flags."""
 import pytest
+import torch
+from mmengine.dataset import pseudo_collate
+
+from mmseg.registry import MODELS
 
 from segnet_mm.utils.run_config import (keep_label_maps, load_run_config,
                                         resume_from, show_results,
                                         use_flip_tta)
 from tests.conftest import REPO_ROOT
+from tests.utils import build_camvid, small_config
 
 CONFIG = str(REPO_ROOT / 'configs' / 'segnet_camvid_cpu.py')
 
@@ -35,6 +40,34 @@ def test_flip_tta_wraps_the_model_and_flips_at_test_resolution():
     resize, flips = tta.transforms[:2]
     assert resize == [dict(type='Resize', scale=(360, 270), keep_ratio=True)]
     assert [f['prob'] for f in flips] == [0., 1.]
+
+
+def test_flip_tta_averages_the_views_flipped_back(camvid_root):
+    """SegTTAModel over the flip pipeline predicts the argmax of the mean
+    softmax of the model on the image and of its output on the
+    horizontally flipped image, flipped back; the merged sample keeps
+    that flipped-back output as its seg_logits."""
+    cfg = use_flip_tta(small_config())
+    torch.manual_seed(0)
+    tta = MODELS.build(cfg.model).eval()
+    tta.module.decode_head.conv_seg.bias.data.zero_()  # argmax not constant
+    dataset = build_camvid(
+        camvid_root, 'test', pipeline=cfg.test_dataloader.dataset.pipeline)
+    data = pseudo_collate([dataset[0]])
+    img, sample = data['inputs'][0][0], data['data_samples'][0][0]
+    assert not sample.flip
+    with torch.no_grad():
+        merged = tta.test_step(data)[0]
+        plain = tta.module.test_step(
+            dict(inputs=[img], data_samples=[sample.clone()]))[0]
+        flipped = tta.module.test_step(
+            dict(inputs=[img.flip(-1)], data_samples=[sample.clone()]))[0]
+    logits = plain.seg_logits.data
+    back = flipped.seg_logits.data.flip(-1)
+    assert (logits.argmax(0) != back.argmax(0)).any()
+    torch.testing.assert_close(merged.seg_logits.data, back)
+    mean = (logits.softmax(0) + back.softmax(0)) / 2
+    assert torch.equal(merged.pred_sem_seg.data[0], mean.argmax(0))
 
 
 def test_flip_tta_keeps_a_configs_own_tta():
