@@ -128,8 +128,28 @@ def check_crop_fits(cfg: Config) -> None:
             'them: add a Pad transform or model.data_preprocessor.size')
 
 
+def check_batch_size_rule(cfg: Config) -> None:
+    """mmseg's ``SegDataPreProcessor`` stacks a training batch by padding
+    to ``size`` or to a multiple of ``size_divisor``, and asserts exactly
+    one of them (a bare ``AssertionError`` at the first iteration)."""
+    preprocessor = cfg.model.get('data_preprocessor') or cfg.get(
+        'data_preprocessor')
+    if not preprocessor or preprocessor.get(
+            'type', 'SegDataPreProcessor') != 'SegDataPreProcessor':
+        return
+    size = preprocessor.get('size')
+    divisor = preprocessor.get('size_divisor')
+    if (size is None) == (divisor is None):
+        given = 'both are set' if size is not None else 'neither is set'
+        raise ConfigCheckError(
+            'model.data_preprocessor needs exactly one of size (e.g. the '
+            'crop size, (H, W)) and size_divisor to stack training batches, '
+            f'and {given}: size={size!r}, size_divisor={divisor!r}')
+
+
 def check_config(cfg: Config) -> None:
     """All start-up config checks; raise :class:`ConfigCheckError`."""
+    check_batch_size_rule(cfg)
     check_num_classes(cfg)
     check_class_weights(cfg)
     check_crop_fits(cfg)

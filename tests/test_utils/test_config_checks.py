@@ -19,6 +19,21 @@ def test_shipped_configs_pass(camvid_root):
         check_config(camvid_cfg(camvid_root, name))
 
 
+@pytest.mark.parametrize('size,divisor,given', [(None, None, 'neither is'),
+                                                 ((360, 480), 32, 'both are')])
+def test_preprocessor_needs_size_or_divisor(size, divisor, given):
+    cfg = camvid_cfg()
+    cfg.model.data_preprocessor.size = size
+    cfg.model.data_preprocessor.size_divisor = divisor
+    with pytest.raises(ConfigCheckError,
+                       match=rf'model.data_preprocessor needs exactly one of '
+                       rf'size .* {given} set'):
+        check_config(cfg)
+    cfg.model.data_preprocessor.size = None
+    cfg.model.data_preprocessor.size_divisor = 32
+    check_config(cfg)
+
+
 def test_num_classes_mismatch():
     cfg = camvid_cfg()
     cfg.model.decode_head.num_classes = 12
@@ -47,7 +62,8 @@ def test_crop_larger_than_images_without_padding(tmp_path):
     cv2.imwrite(str(tmp_path / 'train' / 'a.png'),
                 np.zeros((100, 120, 3), np.uint8))
     cfg = camvid_cfg(tmp_path, 'segnet_camvid_cpu.py')
-    cfg.model.data_preprocessor.size = None
+    cfg.model.data_preprocessor.size = None  # batches padded to x32 only
+    cfg.model.data_preprocessor.size_divisor = 32
     pipeline = cfg.train_dataloader.dataset.pipeline
     resize = next(t for t in pipeline if t['type'] == 'RandomResize')
     pipeline.remove(resize)
@@ -55,6 +71,7 @@ def test_crop_larger_than_images_without_padding(tmp_path):
                        match=r'crop_size \(180, 240\) is larger .*\(100, 120\)'):
         check_config(cfg)
     cfg.model.data_preprocessor.size = (180, 240)  # padding makes it fine
+    cfg.model.data_preprocessor.size_divisor = None
     check_config(cfg)
 
 
