@@ -1,11 +1,19 @@
 """Video inference API: opening sources and outputs, batching, frame
-skipping, and a source that ends before its frame count."""
+skipping (each frame painted with the latest prediction), the overlay's
+blend and the entropy colour map, and a source that ends before its
+frame count."""
+import math
+
 import cv2
 import numpy as np
 import pytest
+import torch
+from mmengine.structures import PixelData
 
-from segnet_mm.apis import (init_segmentor, open_video, open_writer,
-                            segment_video)
+from mmseg.structures import SegDataSample
+from segnet_mm.apis import (colorize, init_segmentor, open_video, open_writer,
+                            segment_frames, segment_video)
+from segnet_mm.apis.video import entropy_panel, overlay
 from tests.utils import SMALL_MODEL, CONFIG, cfg_options, save_small_checkpoint
 
 
@@ -65,6 +73,57 @@ def test_every_k_reuses_the_last_prediction(model, tmp_path):
         'frame_000000_mask.png', 'frame_000003_mask.png',
         'frame_000006_mask.png'
     ]
+
+
+def blend(frame, color, opacity):
+    return (frame * (1 - opacity) + color * opacity).astype(np.uint8)
+
+
+def test_overlay_blends_frame_and_mask():
+    frame = np.array([[[200, 0, 100], [50, 255, 10]]], dtype=np.uint8)
+    color = np.array([[[0, 100, 100], [250, 5, 30]]], dtype=np.uint8)
+    assert np.array_equal(
+        overlay(frame, color, 0.25),
+        np.array([[[150, 25, 100], [100, 192, 15]]], dtype=np.uint8))
+    assert np.array_equal(overlay(frame, color, 1.), color)
+
+
+def test_entropy_panel_maps_zero_to_log_k_onto_inferno():
+    num_classes = 11
+    entropy = torch.tensor([[0., 0.5, 1., 2.]]) * math.log(num_classes)
+    result = SegDataSample(entropy=PixelData(data=entropy[None]))
+    panel = entropy_panel(result, num_classes)
+    inferno = cv2.applyColorMap(
+        np.arange(256, dtype=np.uint8)[None], cv2.COLORMAP_INFERNO)[0]
+    assert panel.shape == (1, 4, 3)
+    assert np.array_equal(panel[0], inferno[[0, 127, 255, 255]])
+    # inferno runs from near black to bright yellow
+    assert panel[0, 0].sum() < 50 and panel[0, 2].sum() > 600
+
+
+def test_every_k_overlays_the_latest_prediction(model, tmp_path):
+    writer, opacity = ListWriter(), 0.3
+    segment_video(model, FakeCapture(count=7, good=7), writer, batch=2,
+                  every=3, opacity=opacity, mask_dir=str(tmp_path),
+                  progress=False)
+    cap, frames = FakeCapture(count=7, good=7), []
+    for _ in range(7):
+        frames.append(cap.read()[1])
+    results = segment_frames(model, frames[::3])
+    palette = model.dataset_meta['palette']
+    masks = [
+        colorize(r.pred_sem_seg.data[0].numpy(), palette)[..., ::-1]
+        for r in results
+    ]
+    assert not np.array_equal(masks[0], masks[1])
+    assert not np.array_equal(masks[1], masks[2])
+    for index, frame in enumerate(frames):
+        mask = masks[index // 3]
+        assert np.array_equal(writer.frames[index],
+                              blend(frame, mask, opacity)), index
+    for index, mask in zip((0, 3, 6), masks):
+        saved = cv2.imread(str(tmp_path / f'frame_{index:06d}_mask.png'))
+        assert np.array_equal(saved, mask), index
 
 
 def test_bad_arguments(model):

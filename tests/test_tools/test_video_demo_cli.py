@@ -80,6 +80,8 @@ def test_bf16_every_and_uncertainty_panel(tmp_path, video):
     frames, _ = read_video(tmp_path / 'out.avi')
     assert len(frames) == FRAMES
     assert frames[0].shape == (SIZE[1], 2 * SIZE[0], 3)  # overlay | entropy
+    # An untrained model is unsure: the entropy panel is far from black.
+    assert all(frame[:, SIZE[0]:].mean() > 60 for frame in frames)
 
 
 @pytest.mark.parametrize('case', [
