@@ -1,5 +1,9 @@
-"""Benchmark measurements on a small SegNet: each runs, and takes the
+"""Benchmark measurements: the timing and memory helpers measure known
+steps right; on a small SegNet each measurement runs, and takes the
 model, optimizer, loss weights and data layout from the config."""
+import itertools
+import time
+
 import pytest
 import torch
 
@@ -16,8 +20,37 @@ def config(tmp_path_factory):
                                   'small.py'))
 
 
-def test_matmul_peak():
+def test_matmul_peak(monkeypatch):
     assert bm.matmul_peak(torch.float32, n=64, reps=2) > 0
+    # A clock ticking 0.5 s per reading: each product takes 0.5 s.
+    clock = itertools.count(step=0.5)
+    monkeypatch.setattr(bm.time, 'perf_counter', lambda: next(clock))
+    assert bm.matmul_peak(torch.float32, n=64, reps=2) == pytest.approx(
+        2 * 64**3 / 0.5 / 1e9)
+
+
+def test_timed_averages_the_iterations_after_warmup():
+    sleeps = iter([0.3, 0.03, 0.03])  # warmup, then two timed steps
+    seconds = bm._timed(lambda: time.sleep(next(sleeps)), warmup=1,
+                        iters=2)
+    assert 0.03 <= seconds < 0.12
+
+
+def test_peak_tensor_mib_replays_allocations_in_order():
+
+    def overlapping():
+        a = torch.ones(2**20)  # 4 MiB
+        b = torch.ones(2**19)  # 2 MiB while a lives
+        del a, b
+
+    def one_after_another():
+        for _ in range(3):
+            a = torch.ones(2**20)
+            del a
+
+    assert bm.peak_tensor_mib(overlapping) == pytest.approx(6, abs=0.5)
+    assert bm.peak_tensor_mib(one_after_another) == pytest.approx(
+        4, abs=0.5)
 
 
 def test_macs_and_params(config):
