@@ -68,11 +68,30 @@ def test_crop_larger_than_images_without_padding(tmp_path):
     resize = next(t for t in pipeline if t['type'] == 'RandomResize')
     pipeline.remove(resize)
     with pytest.raises(ConfigCheckError,
-                       match=r'crop_size \(180, 240\) is larger .*\(100, 120\)'):
+                       match=r'\(180, 240\) is larger .*\(100, 120\)'):
         check_config(cfg)
     cfg.model.data_preprocessor.size = (180, 240)  # padding makes it fine
     cfg.model.data_preprocessor.size_divisor = None
     check_config(cfg)
+
+
+def test_crop_check_uses_the_smallest_random_resize(tmp_path):
+    """360x480 images, RandomResize to (480, 360) times ratio_range, a
+    180x240 crop: only the range's low end decides whether it fits."""
+    (tmp_path / 'train').mkdir()
+    cv2.imwrite(str(tmp_path / 'train' / 'a.png'),
+                np.zeros((360, 480, 3), np.uint8))
+    cfg = camvid_cfg(tmp_path, 'segnet_camvid_cpu.py')
+    cfg.model.data_preprocessor.size = None
+    pipeline = cfg.train_dataloader.dataset.pipeline
+    resize = next(t for t in pipeline if t['type'] == 'RandomResize')
+    assert resize.scale == (480, 360) and resize.keep_ratio
+    resize.ratio_range = (0.5, 1.0)  # down to 180x240 exactly: fits
+    check_config(cfg)
+    resize.ratio_range = (0.4, 1.0)  # down to 144x192
+    with pytest.raises(ConfigCheckError,
+                       match=r'\(180, 240\) is larger .*\(144, 192\)'):
+        check_config(cfg)
 
 
 def test_train_cli_rejects_bad_config(tmp_path):
