@@ -68,6 +68,23 @@ def test_weights_not_checked_between_saves():
     after_iteration(runner(iteration=5, weight=float('nan')))
 
 
+@pytest.mark.parametrize('value', [float('nan'), float('inf')])
+def test_epoch_end_checks_the_weights(value):
+    """Epoch-based training: the weights are checked after every epoch,
+    before its checkpoint (CheckpointHook runs at lower priority)."""
+    hook = NonFiniteLossHook()
+    run = runner(iteration=5)
+    hook.before_train(run)
+    hook.after_train_epoch(run)
+    run = runner(iteration=5, weight=value)
+    with pytest.raises(NonFiniteLossError,
+                       match=r'weights are not finite \(1 tensors, first '
+                       r'weight\) at iteration 6; .*work/iter_5.pth'):
+        hook.after_train_epoch(run)
+    assert hook.priority == 'ABOVE_NORMAL'
+    assert CheckpointHook.priority == 'VERY_LOW'
+
+
 class PoisonWeight(Hook):
     """Makes a weight NaN after the update of iteration ``at``."""
 
