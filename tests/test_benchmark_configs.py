@@ -117,14 +117,18 @@ def test_cpu_recipe_resolves_as_before_the_split():
     """segnet_camvid_cpu.py and the yardstick, now composed of _base_
     pieces, resolve to the model, pipelines, schedule and hooks they had as
     a chain of leaf configs (saved in tests/data; the hook lists with
-    SafeCheckpointHook, added since). segnet-basic_camvid.py left the
-    fixture when it took the authors' schedule (test_authors_settings.py).
+    SafeCheckpointHook, added since; the test IoU metric ClassIoUMetric,
+    as the split made it). segnet-basic_camvid.py left the fixture when it
+    took the authors' schedule (test_authors_settings.py).
     """
     before = json.loads(
         (REPO_ROOT / 'tests/data/resolved_before_split.json').read_text())
     assert set(before) == {'segnet_camvid_cpu.py',
                            'segnet_camvid_cpu_yardstick.py'}
     for config, sections in before.items():
+        assert {'model', 'val_evaluator', 'test_evaluator'} <= set(sections)
+        # The data preprocessor the runner uses is the model's.
+        assert sections['model']['data_preprocessor']['size'] == [180, 240]
         cfg = Config.fromfile(CONFIGS / config)
         for key, value in sections.items():
             now = json.loads(json.dumps(cfg.get(key), default=list))
