@@ -82,7 +82,8 @@ def test_crop_check_uses_the_smallest_random_resize(tmp_path):
     cv2.imwrite(str(tmp_path / 'train' / 'a.png'),
                 np.zeros((360, 480, 3), np.uint8))
     cfg = camvid_cfg(tmp_path, 'segnet_camvid_cpu.py')
-    cfg.model.data_preprocessor.size = None
+    cfg.model.data_preprocessor.size = None  # batches padded to x32 only
+    cfg.model.data_preprocessor.size_divisor = 32
     pipeline = cfg.train_dataloader.dataset.pipeline
     resize = next(t for t in pipeline if t['type'] == 'RandomResize')
     assert resize.scale == (480, 360) and resize.keep_ratio
