@@ -9,8 +9,9 @@ sees, and the unpooling (``Equal`` + ``Where``) places exactly those values:
 no index is computed in one precision and applied in another.
 
 int8 convolutions are fast on CPUs with VNNI (AVX512-VNNI, AVX-VNNI) or
-AMX-INT8; without them onnxruntime falls back to AVX2 kernels that are not
-faster than float (:func:`int8_cpu_support` says which this CPU has).
+AMX-INT8; without them onnxruntime falls back to AVX2 kernels that are
+barely faster than float (SegNet-Basic at 360x480: 1.08x, measured in
+docs/deployment.md); :func:`int8_cpu_support` says which this CPU has.
 """
 import os
 import tempfile
@@ -66,10 +67,10 @@ def calibration_images(calib_dir: PathLike, num: int) -> List[str]:
     """
     if num < 1:
         raise ValueError(f'--num-calib must be >= 1, got {num}')
-    images = find_images(calib_dir)
     if Path(calib_dir).is_file():
         raise FileNotFoundError(
             f'--calib-dir {calib_dir} is a file, not a directory of images')
+    images = find_images(calib_dir)
     picks = np.linspace(0, len(images) - 1, min(num, len(images)))
     return [images[i] for i in np.unique(picks.round().astype(int))]
 
