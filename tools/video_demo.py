@@ -26,7 +26,8 @@ from segnet_mm.apis import (init_mc_dropout_segmentor, init_segmentor,
 def parse_args():
     parser = argparse.ArgumentParser(
         description='Segment a video or camera, write the overlay video')
-    parser.add_argument('source', help='video file, or camera index (0, 1 ...)')
+    parser.add_argument('source',
+                        help='video file, or camera index (0, 1 ...)')
     parser.add_argument('config', help='config file')
     parser.add_argument(
         'checkpoint', help='checkpoint file, or an .onnx model (e.g. the '

@@ -86,8 +86,8 @@ def _first_image(dataset: dict) -> Optional[str]:
     return None
 
 
-def _smallest_size(hw: Tuple[int, int], pipeline: List[dict]) -> Tuple[int,
-                                                                        int]:
+def _smallest_size(hw: Tuple[int, int],
+                   pipeline: List[dict]) -> Tuple[int, int]:
     """Smallest (h, w) the resizes of a pipeline can produce from ``hw``."""
     h, w = hw
     for t in pipeline:

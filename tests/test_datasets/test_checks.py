@@ -52,7 +52,8 @@ def test_labels_out_of_range(camvid_root):
     label = cv2.imread(str(seg), cv2.IMREAD_UNCHANGED)
     label[0, 0] = 42
     cv2.imwrite(str(seg), label)
-    with pytest.raises(DatasetCheckError, match=rf'{seg}: label values \[42\]'):
+    with pytest.raises(DatasetCheckError,
+                       match=rf'{seg}: label values \[42\]'):
         build(camvid_root)
 
 

@@ -19,8 +19,9 @@ def test_shipped_configs_pass(camvid_root):
         check_config(camvid_cfg(camvid_root, name))
 
 
-@pytest.mark.parametrize('size,divisor,given', [(None, None, 'neither is'),
-                                                 ((360, 480), 32, 'both are')])
+@pytest.mark.parametrize('size,divisor,given',
+                         [(None, None, 'neither is'),
+                          ((360, 480), 32, 'both are')])
 def test_preprocessor_needs_size_or_divisor(size, divisor, given):
     cfg = camvid_cfg()
     cfg.model.data_preprocessor.size = size

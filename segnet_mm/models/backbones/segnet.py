@@ -101,7 +101,8 @@ class SegNetEncoder(BaseModule):
             in_channels = c
 
     def uses_compact_indices(self) -> bool:
-        """Whether this forward keeps window codes (see ``compact_indices``)."""
+        """Whether this forward keeps window codes (see
+        ``compact_indices``)."""
         if self.compact_indices != 'auto':
             return self.compact_indices
         plain_is_faster = self.training and torch.is_grad_enabled()
