@@ -12,6 +12,7 @@ from mmengine.runner import Runner
 from mmseg.registry import MODELS
 from segnet_mm.datasets import write_synthetic_camvid
 from tests.conftest import REPO_ROOT
+from tests.utils import FP32_WHERE_BF16_IS_EMULATED, cfg_options
 
 CONFIGS = REPO_ROOT / 'configs'
 RECIPE = CONFIGS / 'segnet_camvid_cpu.py'
@@ -157,6 +158,7 @@ def camvid_360x480(tmp_path_factory):
 @pytest.mark.parametrize('path', ALL, ids=name)
 def test_trains_two_iterations(path, camvid_360x480, tmp_path):
     cfg = Config.fromfile(path)
+    cfg.merge_from_dict(cfg_options(FP32_WHERE_BF16_IS_EMULATED))
     cfg.train_dataloader.dataset.data_root = str(camvid_360x480)
     cfg.train_dataloader.batch_size = 2
     cfg.train_dataloader.num_workers = 0

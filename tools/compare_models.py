@@ -2,6 +2,7 @@
 
     python tools/compare_models.py CONFIG [CONFIG ...] [--work-root DIR]
         [--measure] [--shape 360 480] [--out table.md]
+        [--cfg-options KEY=VALUE ...]
 
 Per config: parameters used at inference and MACs at --shape (padded as
 the config's data preprocessor pads it; pooling and unpooling counted),
@@ -10,13 +11,14 @@ the bf16 CPU inference ms/img and training s/iter saved in its work dir
 aAcc/mAcc/mIoU logged at the last iteration, the test metrics of
 ``tools/test.py --work-dir WORK_DIR/test``, and per-class test IoU. The
 work dir of CONFIG is WORK_ROOT/<config name> (default work_dirs/, as
-tools/train.py). Blank = not measured.
+tools/train.py). ``--cfg-options`` edit every config before it is
+measured. Blank = not measured.
 """
 import argparse
 import tempfile
 from pathlib import Path
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmseg.utils import register_all_modules
 
 from segnet_mm.datasets import CamVidDataset
@@ -38,30 +40,34 @@ def parse_args():
     parser.add_argument('--iters', type=int, default=3,
                         help='timed iterations per speed measurement')
     parser.add_argument('--out', help='also write the tables to this file')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings of every config before measuring, '
+        'as in tools/train.py')
     return parser.parse_args()
 
 
-def measure_cost(config: str, shape) -> dict:
+def measure_cost(name: str, cfg: Config, shape) -> dict:
     """Parameters used at inference and MACs at the padded ``shape``; ops
     mmengine could not count are reported, not guessed."""
-    shape = padded_shape(Config.fromfile(config), shape)
-    cost = bm.macs_and_params(config, shape)
+    shape = padded_shape(cfg, shape)
+    cost = bm.macs_and_params(cfg, shape)
     if cost['unsupported']:
-        print(f'{config}: MACs leave out {cost["unsupported"]}')
+        print(f'{name}: MACs leave out {cost["unsupported"]}')
     return dict(params=cost['inference_params'], macs=cost['macs'],
                 input=shape)
 
 
-def measure_speed(config: str, work_dir: Path, shape, data_root: str,
-                  iters: int) -> None:
+def measure_speed(name: str, cfg: Config, work_dir: Path, shape,
+                  data_root: str, iters: int) -> None:
     """bf16 + channels-last inference at ``shape`` (already padded) and the
     config's own training step on this CPU, saved in ``work_dir``."""
-    inference = bm.inference(config, shape, fast=True, compact=None,
+    inference = bm.inference(cfg, shape, fast=True, compact=None,
                              iters=iters)
     with tempfile.TemporaryDirectory() as tmp:
-        train = bm.config_train_step(config, data_root, tmp, iters=iters)
+        train = bm.config_train_step(cfg, data_root, tmp, iters=iters)
     path = save_speed(work_dir, inference['seconds'] * 1e3, train['seconds'])
-    print(f'{config}: {inference["seconds"] * 1e3:.0f} ms/img, '
+    print(f'{name}: {inference["seconds"] * 1e3:.0f} ms/img, '
           f'{train["seconds"]:.2f} s/iter -> {path}')
 
 
@@ -71,14 +77,18 @@ def main():
     for config in args.configs:
         if not Path(config).is_file():
             raise FileNotFoundError(f'config {config} can not be found')
+    cfgs = [Config.fromfile(c) for c in args.configs]
+    for cfg in cfgs:
+        cfg.merge_from_dict(args.cfg_options or {})
     work_dirs = [Path(args.work_root) / Path(c).stem for c in args.configs]
-    costs = [measure_cost(c, args.shape) for c in args.configs]
+    costs = [measure_cost(c, cfg, args.shape)
+             for c, cfg in zip(args.configs, cfgs)]
     if args.measure:
         with tempfile.TemporaryDirectory() as data:
             root = bm.write_train_images(Path(data), (360, 480), 16)
-            for config, work_dir, cost in zip(args.configs, work_dirs,
-                                              costs):
-                measure_speed(config, work_dir, cost['input'], root,
+            for config, cfg, work_dir, cost in zip(args.configs, cfgs,
+                                                   work_dirs, costs):
+                measure_speed(config, cfg, work_dir, cost['input'], root,
                               args.iters)
     rows = [collect_row(c, w, cost)
             for c, w, cost in zip(args.configs, work_dirs, costs)]

@@ -4,7 +4,7 @@ from .checkpoint import (SAFE_GLOBALS, enable_safe_checkpoints,
 from .cpu_distributed import setup_cpu_distributed
 from .hooks import (ChannelsLastHook, CompileModulesHook, NonFiniteLossError,
                     NonFiniteLossHook, SafeCheckpointHook)
-from .optimizers import BF16AmpOptimWrapper
+from .optimizers import BF16AmpOptimWrapper, cpu_has_bf16_hardware
 
 __all__ = [
     'enable_amp', 'enable_eval_amp', 'SAFE_GLOBALS', 'enable_safe_checkpoints',
@@ -12,5 +12,5 @@ __all__ = [
     'setup_cpu_distributed',
     'ChannelsLastHook', 'CompileModulesHook', 'NonFiniteLossHook',
     'NonFiniteLossError', 'SafeCheckpointHook',
-    'BF16AmpOptimWrapper'
+    'BF16AmpOptimWrapper', 'cpu_has_bf16_hardware'
 ]

@@ -105,8 +105,9 @@ def _autocast(fast: bool, cache: bool = True):
         if fast else nullcontext()
 
 
-def inference(config: str, shape, fast: bool, compact: Optional[bool],
-              warmup: int = 2, iters: int = 5) -> Dict[str, float]:
+def inference(config: Union[str, Config], shape, fast: bool,
+              compact: Optional[bool], warmup: int = 2,
+              iters: int = 5) -> Dict[str, float]:
     """Seconds per batch-1 forward pass and its peak tensor memory."""
     model = build_model(config, fast, compact)
     x = torch.randn(1, 3, *shape)
@@ -212,11 +213,15 @@ def _train_on(cfg: Config, data_root: str) -> Config:
     return cfg
 
 
-def config_train_step(config: str, data_root: str, work_dir: str,
-                      warmup: int = 2, iters: int = 4) -> Dict[str, float]:
-    """Seconds per iteration of ``config`` as it is (its pipeline, batch,
-    optim wrapper and hooks), training on ``data_root``."""
-    cfg = _train_on(Config.fromfile(config), data_root)
+def config_train_step(config: Union[str, Config], data_root: str,
+                      work_dir: str, warmup: int = 2,
+                      iters: int = 4) -> Dict[str, float]:
+    """Seconds per iteration of ``config`` (a file or a loaded config, left
+    as it is) as it is (its pipeline, batch, optim wrapper and hooks),
+    training on ``data_root``."""
+    cfg = _train_on(
+        Config.fromfile(config) if isinstance(config, str) else
+        copy.deepcopy(config), data_root)
     return dict(seconds=runner_seconds_per_iter(cfg, work_dir, warmup, iters))
 
 

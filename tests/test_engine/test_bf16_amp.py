@@ -7,6 +7,7 @@ from mmengine.config import Config
 
 from mmseg.registry import MODELS, OPTIM_WRAPPERS
 from segnet_mm.engine import ChannelsLastHook, enable_amp, enable_eval_amp
+from segnet_mm.engine.optimizers import bf16_amp_optim_wrapper
 from tests.conftest import REPO_ROOT
 from tests.utils import small_config
 
@@ -64,6 +65,26 @@ def test_bf16_training_step_updates_fp32_weights():
     params = list(model.parameters())
     assert all(p.dtype == torch.float32 for p in params)
     assert any(not torch.equal(a, b) for a, b in zip(before, params))
+
+
+@pytest.mark.parametrize('bf16_hardware', [True, False])
+def test_says_once_where_the_cpu_emulates_bf16(monkeypatch, bf16_hardware):
+    logged = []
+    monkeypatch.setattr(bf16_amp_optim_wrapper, 'cpu_has_bf16_hardware',
+                        lambda: bf16_hardware)
+    monkeypatch.setattr(bf16_amp_optim_wrapper, 'print_log',
+                        lambda msg, **kwargs: logged.append(msg))
+    model = small_segnet()
+    amp = wrapper(model)
+    for _ in range(2):
+        with amp.optim_context(model):
+            pass
+    if bf16_hardware:
+        assert logged == []
+    else:
+        assert len(logged) == 1
+        assert 'emulated' in logged[0]
+        assert 'optim_wrapper.type=OptimWrapper' in logged[0]
 
 
 @pytest.mark.parametrize('device, wrapper_type', [

@@ -3,7 +3,7 @@ import subprocess
 import sys
 
 from tests.conftest import REPO_ROOT
-from tests.utils import fake_work_dir
+from tests.utils import FP32_WHERE_BF16_IS_EMULATED, fake_work_dir
 
 CONFIG = 'configs/benchmark/segnet-basic_1xb8-3k_camvid-180x240.py'
 
@@ -15,7 +15,8 @@ def test_table_from_work_dirs(tmp_path):
         [sys.executable, 'tools/compare_models.py', CONFIG, '--work-root',
          str(tmp_path),
          '--shape', '90', '120', '--measure', '--iters', '1', '--out',
-         str(out)],
+         str(out), '--cfg-options', 'train_dataloader.batch_size=2',
+         *FP32_WHERE_BF16_IS_EMULATED],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     row = out.read_text().splitlines()[2]

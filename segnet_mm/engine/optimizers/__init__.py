@@ -1,3 +1,3 @@
-from .bf16_amp_optim_wrapper import BF16AmpOptimWrapper
+from .bf16_amp_optim_wrapper import BF16AmpOptimWrapper, cpu_has_bf16_hardware
 
-__all__ = ['BF16AmpOptimWrapper']
+__all__ = ['BF16AmpOptimWrapper', 'cpu_has_bf16_hardware']
