@@ -1,4 +1,8 @@
-"""End-to-end: tools/train.py then tools/test.py through the real CLI."""
+"""End-to-end: tools/train.py then tools/test.py through the real CLI,
+each config with the tests' small SegNet (the full SegNet is built and
+counted in tests/test_models; the CPU recipe's trains in
+test_benchmark_configs.py), but for test-time flipping, whose flipped
+predictions differ from the plain ones only with the full model."""
 import subprocess
 import sys
 from pathlib import Path
@@ -9,15 +13,15 @@ from mmengine.config import Config
 
 from tests.conftest import REPO_ROOT
 from segnet_mm.engine import cpu_has_bf16_hardware
-from tests.utils import (FP32_WHERE_BF16_IS_EMULATED, data_options, run_tool,
-                         scalars, short_schedule)
+from tests.utils import (FP32_WHERE_BF16_IS_EMULATED, SMALL_MODEL,
+                         data_options, run_tool, scalars, short_schedule)
 
 
 def train_and_test(tmp_path, root, config='configs/segnet_camvid.py',
                    extra=(), iters=2, val_split='val', test_split='test'):
     work_dir = tmp_path / 'work'
-    opts = data_options(root, val_split=val_split,
-                        test_split=test_split) + FP32_WHERE_BF16_IS_EMULATED
+    opts = data_options(root, val_split=val_split, test_split=test_split) + \
+        SMALL_MODEL + FP32_WHERE_BF16_IS_EMULATED
     run_tool('tools/train.py', config, '--work-dir',
              work_dir, *extra, '--cfg-options', *opts, *short_schedule(iters))
     ckpt = work_dir / f'iter_{iters}.pth'
@@ -101,5 +105,5 @@ def test_mmseg_own_train_tool_runs_our_config(tmp_path, camvid_root):
     work_dir = tmp_path / 'work'
     run_tool(tool, REPO_ROOT / 'configs/segnet_camvid.py', '--work-dir',
              work_dir, '--cfg-options', *data_options(camvid_root),
-             *short_schedule(2))
+             *SMALL_MODEL, *short_schedule(2))
     assert (work_dir / 'iter_2.pth').is_file()
