@@ -10,7 +10,7 @@ inference time, achieved GFLOP/s as % of the matching peak and peak memory
 channels-last; SegNet with int64 indices and with 2-bit window codes); and
 SegNet's training step per image for a plain PyTorch loop and for
 mmengine's Runner (configs/segnet_camvid_cpu_yardstick.py), fp32 and fast.
-Each measurement (segnet_mm.utils.benchmark.measure) runs in a fresh
+Each measurement (segnet_mm.analysis.benchmark.measure) runs in a fresh
 process.
 """
 import argparse
@@ -22,7 +22,7 @@ import sys
 import mmseg
 import torch
 
-from segnet_mm.utils.comparison import round_up
+from segnet_mm.analysis.comparison import round_up
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SEGNET = osp.join(REPO, 'configs/segnet_camvid.py')
@@ -76,7 +76,7 @@ def parse_args():
 
 
 def measure(**spec) -> dict:
-    """segnet_mm.utils.benchmark.measure(spec) in a fresh process."""
+    """segnet_mm.analysis.benchmark.measure(spec) in a fresh process."""
     proc = subprocess.run(
         [sys.executable, __file__, '--worker', json.dumps(spec)],
         capture_output=True, text=True)
@@ -89,7 +89,7 @@ def measure(**spec) -> dict:
 def run_worker(spec: str) -> None:
     import segnet_mm  # noqa: F401
     from mmseg.utils import register_all_modules
-    from segnet_mm.utils.benchmark import measure as measure_here
+    from segnet_mm.analysis.benchmark import measure as measure_here
     register_all_modules()
     print(json.dumps(measure_here(json.loads(spec))))
 

@@ -30,11 +30,11 @@ import torch
 from mmengine.config import Config, DictAction
 from mmseg.utils import register_all_modules
 
+from segnet_mm.analysis import benchmark as bm
+from segnet_mm.analysis.train_speed import (LEVERS, apply_levers, ladder,
+                                            loss_gap, run_speed, speed_run)
 from segnet_mm.engine import enable_amp
-from segnet_mm.utils import benchmark as bm
 from segnet_mm.utils.run_config import load_run_config
-from segnet_mm.utils.train_speed import (LEVERS, apply_levers, ladder,
-                                         loss_gap, run_speed, speed_run)
 
 TRAIN = Path(__file__).with_name('train.py')
 

@@ -21,10 +21,10 @@ from pathlib import Path
 from mmengine.config import Config, DictAction
 from mmseg.utils import register_all_modules
 
+from segnet_mm.analysis import benchmark as bm
+from segnet_mm.analysis.comparison import (collect_row, format_tables,
+                                           padded_shape, save_speed)
 from segnet_mm.datasets import CamVidDataset
-from segnet_mm.utils import benchmark as bm
-from segnet_mm.utils.comparison import (collect_row, format_tables,
-                                        padded_shape, save_speed)
 
 
 def parse_args():

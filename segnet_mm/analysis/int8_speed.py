@@ -106,7 +106,7 @@ def _measure_path(name: str, config: str, shape: Sequence[int],
                   onnx_file: str, iters: int) -> PathSpeed:
     """One path, in the calling (fresh) process."""
     _register_modules()
-    from ..utils.benchmark import inference, matmul_peak
+    from .benchmark import inference, matmul_peak
     if name in ('fp32', 'bf16'):
         fast = name == 'bf16'
         seconds = inference(config, shape, fast, None, iters=iters)['seconds']
@@ -126,7 +126,7 @@ def _export(config: str, shape: Sequence[int],
     import cv2
 
     from ..apis import export_onnx, quantize_int8
-    from ..utils.benchmark import build_model
+    from .benchmark import build_model
     model = build_model(config, fast=False).eval()
     rng = np.random.default_rng(0)
     images = []

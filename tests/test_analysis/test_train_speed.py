@@ -1,8 +1,8 @@
 import pytest
 from mmengine.config import Config
 
-from segnet_mm.utils.train_speed import (apply_levers, ladder, loss_gap,
-                                         run_speed, speed_run)
+from segnet_mm.analysis.train_speed import (apply_levers, ladder, loss_gap,
+                                            run_speed, speed_run)
 from tests.conftest import REPO_ROOT
 from tests.utils import TRAIN, write_log
 

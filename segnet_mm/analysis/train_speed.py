@@ -15,7 +15,7 @@ import numpy as np
 from mmengine.config import Config
 
 from ..visualization.curves import load_work_dir
-from .typing_utils import PathLike
+from ..utils.typing_utils import PathLike
 
 
 def _bf16(cfg: Config, workers: int) -> None:

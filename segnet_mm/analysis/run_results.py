@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Dict, Optional
 
 from ..visualization.curves import load_work_dir
-from .typing_utils import PathLike
+from ..utils.typing_utils import PathLike
 
 VAL_KEYS = ('aAcc', 'mAcc', 'mIoU')
 

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from mmseg.utils import register_all_modules
-from segnet_mm.utils import benchmark as bm
+from segnet_mm.analysis import benchmark as bm
 from tests.utils import write_small_config
 
 register_all_modules()
