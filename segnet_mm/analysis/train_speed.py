@@ -14,8 +14,8 @@ from typing import Callable, Dict, List, Sequence
 import numpy as np
 from mmengine.config import Config
 
-from ..visualization.curves import load_work_dir
 from ..utils.typing_utils import PathLike
+from .scalars import load_work_dir
 
 
 def _bf16(cfg: Config, workers: int) -> None:
