@@ -10,8 +10,8 @@ inference time, achieved GFLOP/s as % of the matching peak and peak memory
 channels-last; SegNet with int64 indices and with 2-bit window codes); and
 SegNet's training step per image for a plain PyTorch loop and for
 mmengine's Runner (configs/segnet_camvid_cpu_yardstick.py), fp32 and fast.
-Each measurement (segnet_mm.utils.benchmark.measure) runs in a fresh
-process.
+Each measurement (segnet_mm.analysis.benchmark.run_measurement) runs in a
+fresh process.
 """
 import argparse
 import json
@@ -22,7 +22,7 @@ import sys
 import mmseg
 import torch
 
-from segnet_mm.utils.comparison import round_up
+from segnet_mm.analysis.comparison import round_up
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SEGNET = osp.join(REPO, 'configs/segnet_camvid.py')
@@ -33,15 +33,16 @@ BASELINES = {
     ('unet/unet-s5-d16_fcn_4xb4-160k_cityscapes-512x1024.py', 16),
     'FCN R50-D8': ('fcn/fcn_r50-d8_4xb2-40k_cityscapes-512x1024.py', 1),
 }
-# Inference paths: label -> (fast, compact indices); SegNet has both
-# index kinds, the baselines none.
+# Inference paths: label -> (bf16_channels_last, compact indices); SegNet
+# has both index kinds, the baselines none.
 SEGNET_PATHS = {
     'fp32': (False, False),
     'bf16+CL, int64 idx': (True, False),
     'bf16+CL, 2-bit idx': (True, True),
 }
 BASELINE_PATHS = {'fp32': (False, None), 'bf16+CL': (True, None)}
-# Training loops: label -> (measurement kind, fast, compact indices).
+# Training loops: label -> (measurement kind, bf16_channels_last, compact
+# indices).
 PLAIN_FP32 = 'plain loop fp32'
 PLAIN_FAST = 'plain loop bf16+CL'
 RUNNER_FP32 = 'Runner fp32 (OptimWrapper)'
@@ -75,8 +76,9 @@ def parse_args():
     return parser.parse_args()
 
 
-def measure(**spec) -> dict:
-    """segnet_mm.utils.benchmark.measure(spec) in a fresh process."""
+def measure_in_fresh_process(**spec) -> dict:
+    """segnet_mm.analysis.benchmark.run_measurement(spec) in a fresh
+    process."""
     proc = subprocess.run(
         [sys.executable, __file__, '--worker', json.dumps(spec)],
         capture_output=True, text=True)
@@ -89,9 +91,9 @@ def measure(**spec) -> dict:
 def run_worker(spec: str) -> None:
     import segnet_mm  # noqa: F401
     from mmseg.utils import register_all_modules
-    from segnet_mm.utils.benchmark import measure as measure_here
+    from segnet_mm.analysis.benchmark import run_measurement
     register_all_modules()
-    print(json.dumps(measure_here(json.loads(spec))))
+    print(json.dumps(run_measurement(json.loads(spec))))
 
 
 def inference_table(args, peak_before: dict) -> tuple:
@@ -104,15 +106,19 @@ def inference_table(args, peak_before: dict) -> tuple:
     timed = []
     for name, (config, divisor, paths) in models.items():
         shape = list(round_up(args.shape, divisor))
-        info = measure(kind='macs', config=config, shape=shape)
+        info = measure_in_fresh_process(kind='macs', config=config,
+                                        shape=shape)
         if info['unsupported']:
             print(f'WARNING {name}: ops not counted: {info["unsupported"]}')
-        for label, (fast, compact) in paths.items():
-            timed.append((name, shape, info, label, fast, measure(
-                kind='inference', config=config, shape=shape, fast=fast,
-                compact=compact, iters=args.iters)))
+        for label, (bf16_channels_last, compact) in paths.items():
+            result = measure_in_fresh_process(
+                kind='inference', config=config, shape=shape,
+                bf16_channels_last=bf16_channels_last, compact=compact,
+                iters=args.iters)
+            timed.append(
+                (name, shape, info, label, bf16_channels_last, result))
     # A shared machine's noise only ever lowers the peak: keep the best.
-    peak_after = measure(kind='peak')
+    peak_after = measure_in_fresh_process(kind='peak')
     peak = {k: max(peak_before[k], peak_after[k]) for k in peak_before}
     print(f'matmul peak (4096^3, best of 5, before and after): fp32 '
           f'{peak["fp32"]:.0f} GFLOP/s, bf16 {peak["bf16"]:.0f} GFLOP/s, '
@@ -121,12 +127,12 @@ def inference_table(args, peak_before: dict) -> tuple:
           'GFLOP/s | % of peak | peak tensor mem (MiB) |\n'
           '|---|---|---|---|---|---|---|---|---|---|')
     rows = []
-    for name, shape, info, label, fast, r in timed:
+    for name, shape, info, label, bf16_channels_last, r in timed:
         gflops = 2 * info['macs'] / r['seconds'] / 1e9
+        dtype = 'bf16' if bf16_channels_last else 'fp32'
         row = dict(model=name, shape=shape, path=label,
                    params=info['params'], macs=info['macs'], **r,
-                   gflops=gflops,
-                   pct_peak=100 * gflops / peak['bf16' if fast else 'fp32'])
+                   gflops=gflops, pct_peak=100 * gflops / peak[dtype])
         rows.append(row)
         print(f'| {name} | {shape[0]}x{shape[1]} | '
               f'{info["params"] / 1e6:.2f} | {info["macs"] / 1e9:.1f} | '
@@ -143,11 +149,12 @@ def training_table(args) -> dict:
           f'(Runner: {osp.relpath(RUNNER_CONFIG, REPO)}, synthetic 360x480 '
           'data resized)')
     train = {
-        label: measure(kind=kind, config=RUNNER_CONFIG
-                       if kind == 'runner_train' else SEGNET, shape=[h, w],
-                       batch=args.batch, fast=fast, compact=compact,
-                       iters=args.iters, data_shape=[360, 480])
-        for label, (kind, fast, compact) in LOOPS.items()
+        label: measure_in_fresh_process(
+            kind=kind, config=RUNNER_CONFIG
+            if kind == 'runner_train' else SEGNET, shape=[h, w],
+            batch=args.batch, bf16_channels_last=bf16_channels_last,
+            compact=compact, iters=args.iters, data_shape=[360, 480])
+        for label, (kind, bf16_channels_last, compact) in LOOPS.items()
     }
     print('| loop | s/iter | s/img | peak tensor mem (MiB) |')
     print('|---|---|---|---|')
@@ -188,8 +195,8 @@ def main():
         return
     results = dict(machine=dict(threads=torch.get_num_threads(),
                                 cpu=torch.backends.cpu.get_cpu_capability()))
-    rows, results['peak_gflops'] = inference_table(args,
-                                                   measure(kind='peak'))
+    rows, results['peak_gflops'] = inference_table(
+        args, measure_in_fresh_process(kind='peak'))
     results['inference'] = rows
     results['train'] = training_table(args)
     results['ratios'] = ratios(rows, results['train'])

@@ -15,9 +15,9 @@ from pathlib import Path
 from mmengine.config import DictAction
 from mmseg.utils import register_all_modules
 
-from segnet_mm.utils.comparison import machine_name
+from segnet_mm.analysis.comparison import machine_name
+from segnet_mm.analysis.train_speed import pipeline_seconds
 from segnet_mm.utils.run_config import load_run_config
-from segnet_mm.utils.train_speed import pipeline_seconds
 
 
 def parse_args():

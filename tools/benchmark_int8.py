@@ -9,9 +9,9 @@ import platform
 
 from mmseg.utils import register_all_modules
 from segnet_mm.analysis import int8_speed, speed_table
+from segnet_mm.analysis.benchmark import macs_and_params
 from segnet_mm.analysis.int8_speed import PATHS
 from segnet_mm.apis import int8_cpu_support
-from segnet_mm.utils.benchmark import macs_and_params
 
 
 def parse_args():

@@ -30,11 +30,12 @@ import torch
 from mmengine.config import Config, DictAction
 from mmseg.utils import register_all_modules
 
+from segnet_mm.analysis import benchmark as bm
+from segnet_mm.analysis.train_speed import (LEVERS, apply_levers,
+                                            configure_speed_run, ladder,
+                                            loss_gap, read_logged_speed)
 from segnet_mm.engine import enable_amp
-from segnet_mm.utils import benchmark as bm
 from segnet_mm.utils.run_config import load_run_config
-from segnet_mm.utils.train_speed import (LEVERS, apply_levers, ladder,
-                                         loss_gap, run_speed, speed_run)
 
 TRAIN = Path(__file__).with_name('train.py')
 
@@ -89,7 +90,7 @@ def train(args, base: Config, name: str, levers, seed: int) -> dict:
     loss curve, or its failure."""
     work_dir = Path(args.work_root) / name
     work_dir.mkdir(parents=True, exist_ok=True)
-    cfg = speed_run(
+    cfg = configure_speed_run(
         apply_levers(copy.deepcopy(base), levers, args.workers), args.iters,
         seed, args.log_interval)
     config = work_dir / 'config.py'
@@ -106,7 +107,7 @@ def train(args, base: Config, name: str, levers, seed: int) -> dict:
               f'{log}:\n  ' + '\n  '.join(tail), file=sys.stderr)
         return dict(result, failed=proc.returncode)
     batch = cfg.train_dataloader.batch_size
-    return dict(result, **run_speed(work_dir, batch, args.warmup))
+    return dict(result, **read_logged_speed(work_dir, batch, args.warmup))
 
 
 def crop_shape(cfg: Config):

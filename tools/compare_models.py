@@ -21,10 +21,10 @@ from pathlib import Path
 from mmengine.config import Config, DictAction
 from mmseg.utils import register_all_modules
 
+from segnet_mm.analysis import benchmark as bm
+from segnet_mm.analysis.comparison import (collect_row, format_tables,
+                                           padded_shape, save_speed)
 from segnet_mm.datasets import CamVidDataset
-from segnet_mm.utils import benchmark as bm
-from segnet_mm.utils.comparison import (collect_row, format_tables,
-                                        padded_shape, save_speed)
 
 
 def parse_args():
@@ -62,8 +62,8 @@ def measure_speed(name: str, cfg: Config, work_dir: Path, shape,
                   data_root: str, iters: int) -> None:
     """bf16 + channels-last inference at ``shape`` (already padded) and the
     config's own training step on this CPU, saved in ``work_dir``."""
-    inference = bm.inference(cfg, shape, fast=True, compact=None,
-                             iters=iters)
+    inference = bm.inference(cfg, shape, bf16_channels_last=True,
+                             compact=None, iters=iters)
     with tempfile.TemporaryDirectory() as tmp:
         train = bm.config_train_step(cfg, data_root, tmp, iters=iters)
     path = save_speed(work_dir, inference['seconds'] * 1e3, train['seconds'])
@@ -85,7 +85,7 @@ def main():
              for c, cfg in zip(args.configs, cfgs)]
     if args.measure:
         with tempfile.TemporaryDirectory() as data:
-            root = bm.write_train_images(Path(data), (360, 480), 16)
+            root = bm.write_synthetic_train_split(Path(data), (360, 480), 16)
             for config, cfg, work_dir, cost in zip(args.configs, cfgs,
                                                    work_dirs, costs):
                 measure_speed(config, cfg, work_dir, cost['input'], root,

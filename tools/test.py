@@ -10,8 +10,9 @@ from mmengine.runner import Runner
 from segnet_mm.apis import is_onnx_model, onnx_model_config
 from segnet_mm.engine import (enable_eval_amp, enable_safe_checkpoints,
                               setup_cpu_distributed)
-from segnet_mm.utils.run_config import (keep_label_maps, load_run_config,
-                                        show_results, use_flip_tta)
+from segnet_mm.utils.run_config import (enable_tta,
+                                        enable_visualization_hook,
+                                        keep_label_maps, load_run_config)
 
 
 def parse_args():
@@ -62,11 +63,12 @@ def main():
     else:
         cfg.load_from = args.checkpoint
     if args.show or args.show_dir:
-        show_results(cfg, args.show, args.show_dir, args.wait_time)
+        enable_visualization_hook(cfg, args.show, args.show_dir,
+                                  args.wait_time)
     if args.amp:
         enable_eval_amp(cfg)
     if args.tta:
-        use_flip_tta(cfg)
+        enable_tta(cfg)
     if args.out is not None:
         keep_label_maps(cfg, args.out)
     setup_cpu_distributed(cfg)

@@ -106,11 +106,11 @@ def _measure_path(name: str, config: str, shape: Sequence[int],
                   onnx_file: str, iters: int) -> PathSpeed:
     """One path, in the calling (fresh) process."""
     _register_modules()
-    from ..utils.benchmark import inference, matmul_peak
+    from .benchmark import inference, matmul_peak
     if name in ('fp32', 'bf16'):
-        fast = name == 'bf16'
-        seconds = inference(config, shape, fast, None, iters=iters)['seconds']
-        peak = matmul_peak(torch.bfloat16 if fast else torch.float32)
+        bf16 = name == 'bf16'
+        seconds = inference(config, shape, bf16, None, iters=iters)['seconds']
+        peak = matmul_peak(torch.bfloat16 if bf16 else torch.float32)
     else:
         seconds = onnxruntime_seconds(onnx_file, shape, iters=iters)
         peak = onnxruntime_matmul_peak(
@@ -126,8 +126,8 @@ def _export(config: str, shape: Sequence[int],
     import cv2
 
     from ..apis import export_onnx, quantize_int8
-    from ..utils.benchmark import build_model
-    model = build_model(config, fast=False).eval()
+    from .benchmark import build_model
+    model = build_model(config, channels_last=False).eval()
     rng = np.random.default_rng(0)
     images = []
     for i in range(2):

@@ -22,7 +22,7 @@ import torch
 from torch import Tensor
 
 from mmseg.models import BaseSegmentor
-from ..utils.complexity import SegmentorLogits
+from ..analysis.complexity import SegmentorLogits
 
 MIN_OPSET = 13
 

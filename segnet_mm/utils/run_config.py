@@ -41,7 +41,7 @@ def resume_from(cfg: Config, resume: Optional[str]) -> Config:
     return cfg
 
 
-def use_flip_tta(cfg: Config) -> Config:
+def enable_tta(cfg: Config) -> Config:
     """``--tta``: the config's own ``tta_pipeline`` (mmseg's Cityscapes base
     has a multi-scale one), else flip averaging at the test resolution;
     the model wrapped in the config's ``tta_model``, else mmseg's
@@ -83,9 +83,9 @@ def keep_label_maps(cfg: Config, out_dir: str) -> Config:
     return cfg
 
 
-def show_results(cfg: Config, show: bool = False,
-                 show_dir: Optional[str] = None,
-                 wait_time: float = 2) -> Config:
+def enable_visualization_hook(cfg: Config, show: bool = False,
+                              show_dir: Optional[str] = None,
+                              wait_time: float = 2) -> Config:
     """``--show`` / ``--show-dir``: turn on mmseg's SegVisualizationHook.
 
     Raises:

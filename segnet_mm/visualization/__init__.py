@@ -1,7 +1,3 @@
-from .curves import (Scalars, load_run, load_scalars, load_work_dir,
-                     plot_curves, run_label)
+from .curves import plot_curves, run_label
 
-__all__ = [
-    'Scalars', 'load_run', 'load_scalars', 'load_work_dir', 'plot_curves',
-    'run_label'
-]
+__all__ = ['plot_curves', 'run_label']

@@ -1,140 +1,13 @@
-"""Training curves from mmengine's ``vis_data/scalars.json`` logs.
-
-mmengine's ``LocalVisBackend`` writes one JSON object per line: training
-lines carry the logged losses, ``lr``, ``time`` ... with ``iter`` and
-``step``; validation lines carry the metrics (``mIoU`` ...) and ``time``
-with ``step`` (the training iteration) but no ``iter``.
-"""
-import json
+"""Training curves plotted from mmengine's ``vis_data/scalars.json`` logs
+(read by :mod:`segnet_mm.analysis.scalars`)."""
 from pathlib import Path
-from typing import Dict, List, NamedTuple, Sequence, Tuple
+from typing import Dict, Sequence
 
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
+from ..analysis.scalars import Series, load_run
 from ..utils.typing_utils import PathLike
-
-Series = Tuple[List[int], List[float]]
-STEP_KEYS = ('step', 'iter', 'epoch')
-
-
-class Scalars(NamedTuple):
-    """The curves of one log file.
-
-    Attributes:
-        train (dict[str, tuple[list[int], list[float]]]): Key -> (steps,
-            values) from training lines.
-        val (dict[str, tuple[list[int], list[float]]]): The same from
-            validation lines.
-    """
-    train: Dict[str, Series]
-    val: Dict[str, Series]
-
-    def get(self, key: str) -> Series:
-        """The series of ``key``; ``train/KEY`` or ``val/KEY`` picks the
-        mode when both have it (``time``, ``data_time``). Keys logged with
-        a slash (a metric's ``prefix``: ``val/mIoU``) are found as they are.
-
-        Raises:
-            KeyError: naming the key and the keys there are.
-        """
-        mode, _, name = key.rpartition('/')
-        if mode in ('train', 'val') and name in getattr(self, mode):
-            return getattr(self, mode)[name]
-        found = [(m, series[key]) for m, series in
-                 dict(train=self.train, val=self.val).items() if key in series]
-        if len(found) > 1:
-            raise KeyError(f'{key!r} is logged in training and validation; '
-                           f'ask for train/{key} or val/{key}')
-        if not found:
-            known = sorted({*self.train, *self.val})
-            raise KeyError(f'{key!r} is not logged; logged keys: {known}')
-        return found[0][1]
-
-
-def load_scalars(path: PathLike) -> Scalars:
-    """Parse one ``scalars.json``.
-
-    Lines with ``iter`` are training lines, the others validation lines;
-    the x value is ``step`` (else ``iter``). Non-numeric values are skipped.
-
-    Raises:
-        FileNotFoundError: if ``path`` does not exist.
-        ValueError: naming file and line, for a line that is not a JSON
-            object or has no ``step``/``iter``.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f'scalars file {path} can not be found')
-    scalars = Scalars(train={}, val={})
-    for number, line in enumerate(path.read_text().splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise ValueError(f'{path}:{number}: not JSON ({err})') from err
-        if not isinstance(record, dict):
-            raise ValueError(f'{path}:{number}: expected a JSON object')
-        step = record.get('step', record.get('iter'))
-        if not isinstance(step, int):
-            raise ValueError(f'{path}:{number}: no integer step or iter')
-        series = scalars.train if 'iter' in record else scalars.val
-        for key, value in record.items():
-            if key in STEP_KEYS or isinstance(value, bool) or \
-                    not isinstance(value, (int, float)):
-                continue
-            steps, values = series.setdefault(key, ([], []))
-            steps.append(step)
-            values.append(float(value))
-    return scalars
-
-
-def _truncate(series: Dict[str, Series], stop: int) -> None:
-    """Keep only the points of ``series`` before step ``stop``."""
-    for key, (steps, values) in list(series.items()):
-        kept = [i for i, step in enumerate(steps) if step < stop]
-        if kept:
-            series[key] = ([steps[i] for i in kept],
-                           [values[i] for i in kept])
-        else:
-            del series[key]
-
-
-def load_work_dir(work_dir: PathLike) -> Scalars:
-    """Join the ``TIMESTAMP/vis_data/scalars.json`` pieces of one work dir.
-
-    A run continued with ``--resume`` writes a new timestamped piece that
-    starts after the checkpoint it resumed from; whatever an earlier piece
-    logged from the later piece's first step on was redone, so the later
-    piece wins from there.
-
-    Raises:
-        FileNotFoundError: if the directory holds no such piece.
-    """
-    pieces = sorted(Path(work_dir).glob('*/vis_data/scalars.json'))
-    if not pieces:
-        raise FileNotFoundError(
-            f'{work_dir} holds no TIMESTAMP/vis_data/scalars.json')
-    joined = Scalars(train={}, val={})
-    for piece in map(load_scalars, pieces):
-        starts = [steps[0] for part in piece for steps, _ in part.values()]
-        if not starts:
-            continue
-        for mode, series in zip(joined, piece):
-            _truncate(mode, min(starts))
-            for key, (steps, values) in series.items():
-                old_steps, old_values = mode.setdefault(key, ([], []))
-                old_steps.extend(steps)
-                old_values.extend(values)
-    return joined
-
-
-def load_run(path: PathLike) -> Scalars:
-    """A ``scalars.json`` file, or a work dir (its pieces joined)."""
-    if Path(path).is_dir():
-        return load_work_dir(path)
-    return load_scalars(path)
 
 
 def run_label(path: PathLike) -> str:
@@ -155,7 +28,8 @@ def plot_curves(paths: Sequence[PathLike], keys: Sequence[str],
         paths (Sequence[str | Path]): ``scalars.json`` files or work dirs
             (one line per work dir, its resumed pieces joined).
         keys (Sequence[str]): Logged keys, e.g. ('loss', 'mIoU'); see
-            :meth:`Scalars.get` for ``train/``, ``val/``.
+            :meth:`~segnet_mm.analysis.scalars.Scalars.get` for
+            ``train/``, ``val/``.
         out_file (str | Path): Figure file.
 
     Returns:

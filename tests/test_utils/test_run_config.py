@@ -5,9 +5,10 @@ from mmengine.dataset import pseudo_collate
 
 from mmseg.registry import MODELS
 
-from segnet_mm.utils.run_config import (keep_label_maps, load_run_config,
-                                        resume_from, show_results,
-                                        use_flip_tta)
+from segnet_mm.utils.run_config import (enable_tta,
+                                        enable_visualization_hook,
+                                        keep_label_maps, load_run_config,
+                                        resume_from)
 from tests.conftest import REPO_ROOT
 from tests.utils import build_camvid, small_config
 
@@ -33,7 +34,7 @@ def test_resume_from():
 def test_flip_tta_wraps_the_model_and_flips_at_test_resolution():
     cfg = load_run_config(CONFIG)
     model = cfg.model.copy()
-    use_flip_tta(cfg)
+    enable_tta(cfg)
     assert cfg.model.type == 'SegTTAModel' and cfg.model.module == model
     load, tta = cfg.test_dataloader.dataset.pipeline
     assert load.type == 'LoadImageFromFile' and tta.type == 'TestTimeAug'
@@ -47,7 +48,7 @@ def test_flip_tta_averages_the_views_flipped_back(camvid_root):
     softmax of the model on the image and of its output on the
     horizontally flipped image, flipped back; the merged sample keeps
     that flipped-back output as its seg_logits."""
-    cfg = use_flip_tta(small_config())
+    cfg = enable_tta(small_config())
     torch.manual_seed(0)
     tta = MODELS.build(cfg.model).eval()
     tta.module.decode_head.conv_seg.bias.data.zero_()  # argmax not constant
@@ -74,7 +75,7 @@ def test_flip_tta_keeps_a_configs_own_tta():
     cfg = load_run_config(CONFIG)
     cfg.tta_pipeline = ['own']
     cfg.tta_model = dict(type='OwnTTA')
-    use_flip_tta(cfg)
+    enable_tta(cfg)
     assert cfg.test_dataloader.dataset.pipeline == ['own']
     assert cfg.model.type == 'OwnTTA'
 
@@ -83,7 +84,7 @@ def test_flip_tta_drops_calibration_metric_only(capsys):
     cfg = load_run_config(
         str(REPO_ROOT / 'configs' / 'segnet-basic_camvid.py'))
     assert cfg.test_evaluator[-1].type == 'CalibrationMetric'
-    use_flip_tta(cfg)
+    enable_tta(cfg)
     assert [e.type for e in cfg.test_evaluator
             ] == ['ClassIoUMetric', 'BFScoreMetric']
     assert 'CalibrationMetric dropped' in capsys.readouterr().out
@@ -100,10 +101,10 @@ def test_keep_label_maps_on_iou_metrics_only():
         keep_label_maps(cfg, 'maps')
 
 
-def test_show_results():
-    cfg = show_results(load_run_config(CONFIG), show_dir='vis')
+def test_enable_visualization_hook():
+    cfg = enable_visualization_hook(load_run_config(CONFIG), show_dir='vis')
     assert cfg.default_hooks.visualization.draw is True
     assert cfg.visualizer.save_dir == 'vis'
     del cfg.default_hooks['visualization']
     with pytest.raises(RuntimeError, match='visualization'):
-        show_results(cfg, show=True)
+        enable_visualization_hook(cfg, show=True)

@@ -12,8 +12,8 @@ from typing import Dict, Optional, Sequence, Tuple
 import torch
 from mmengine.config import Config
 
+from ..utils.typing_utils import PathLike
 from .run_results import final_val, final_test, train_device
-from .typing_utils import PathLike
 
 SPEED_FILE = 'cpu_speed.json'
 

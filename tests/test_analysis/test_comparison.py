@@ -1,8 +1,8 @@
 """Reading a run's work dir and formatting the comparison table."""
+from segnet_mm.analysis.comparison import (collect_row, format_tables,
+                                           padded_shape, save_speed)
+from segnet_mm.analysis.run_results import final_val, final_test, train_device
 from segnet_mm.datasets import CamVidDataset
-from segnet_mm.utils.comparison import (collect_row, format_tables,
-                                        padded_shape, save_speed)
-from segnet_mm.utils.run_results import final_val, final_test, train_device
 from tests.conftest import REPO_ROOT
 from tests.utils import fake_work_dir
 

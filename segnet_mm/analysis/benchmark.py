@@ -2,8 +2,8 @@
 ``tools/compare_models.py``: matmul peak, MACs, inference time, training
 step time (a plain PyTorch loop and mmengine's Runner) and peak memory.
 Every model, optimizer, loss weight and data layout comes from the config
-being measured. :func:`measure` runs one measurement described by a dict,
-which the tools run in a fresh process each."""
+being measured. :func:`run_measurement` runs one measurement described by
+a dict, which the tools run in a fresh process each."""
 import copy
 import tempfile
 import time
@@ -71,11 +71,11 @@ def peak_tensor_mib(step: Callable[[], None]) -> float:
     return peak / 2**20
 
 
-def build_model(config: Union[str, Config], fast: bool,
+def build_model(config: Union[str, Config], channels_last: bool,
                 compact: Optional[bool] = None,
                 train: bool = False) -> torch.nn.Module:
     """The segmentor of ``config`` (a file or a loaded config, left as it
-    is); ``fast`` stores it channels-last."""
+    is), stored channels-last if ``channels_last``."""
     cfg = Config.fromfile(config) if isinstance(config, str) else \
         copy.deepcopy(config)
     cfg.model.pop('pretrained', None)
@@ -83,7 +83,7 @@ def build_model(config: Union[str, Config], fast: bool,
     if compact is not None:
         cfg.model.backbone.compact_indices = compact
     model = MODELS.build(cfg.model).train(train)
-    if fast:
+    if channels_last:
         model = model.to(memory_format=torch.channels_last)
     return model
 
@@ -97,32 +97,35 @@ def _timed(step: Callable[[], None], warmup: int, iters: int) -> float:
     return (time.perf_counter() - start) / iters
 
 
-def _autocast(fast: bool, cache: bool = True):
-    """bf16 autocast for the fast path; ``cache`` False casts each weight
+def _bf16_autocast(enabled: bool, cache: bool = True):
+    """bf16 autocast if ``enabled``; ``cache`` False casts each weight
     when used instead of keeping bf16 copies for the region (inference uses
     each weight once, so the cache only costs memory)."""
     return torch.autocast('cpu', dtype=torch.bfloat16, cache_enabled=cache) \
-        if fast else nullcontext()
+        if enabled else nullcontext()
 
 
-def inference(config: Union[str, Config], shape, fast: bool,
+def inference(config: Union[str, Config], shape, bf16_channels_last: bool,
               compact: Optional[bool], warmup: int = 2,
               iters: int = 5) -> Dict[str, float]:
-    """Seconds per batch-1 forward pass and its peak tensor memory."""
-    model = build_model(config, fast, compact)
+    """Seconds per batch-1 forward pass and its peak tensor memory; with
+    ``bf16_channels_last`` under bf16 autocast on channels-last weights
+    and input (the fast path)."""
+    model = build_model(config, bf16_channels_last, compact)
     x = torch.randn(1, 3, *shape)
-    if fast:
+    if bf16_channels_last:
         x = x.contiguous(memory_format=torch.channels_last)
 
     def step():
-        with torch.no_grad(), _autocast(fast, cache=False):
+        with torch.no_grad(), _bf16_autocast(bf16_channels_last,
+                                             cache=False):
             model(x, mode='tensor')
 
     seconds = _timed(step, warmup, iters)
     return dict(seconds=seconds, peak_mib=peak_tensor_mib(step))
 
 
-def decode_class_weight(cfg: Config) -> Optional[torch.Tensor]:
+def decode_loss_class_weight(cfg: Config) -> Optional[torch.Tensor]:
     """The class weights of the decode head's (first) cross-entropy loss,
     None if it has none."""
     losses = cfg.model.decode_head.loss_decode
@@ -139,22 +142,23 @@ def build_optimizer(cfg: Config, model: torch.nn.Module):
         dict(cfg.optim_wrapper.optimizer, params=model.parameters()))
 
 
-def plain_train_step(config: str, shape, batch: int, fast: bool,
-                     compact: Optional[bool], warmup: int = 2,
-                     iters: int = 4) -> Dict[str, float]:
-    """A hand-written loop: forward, cross-entropy with the config's class
-    weights, backward, the config's optimizer."""
+def plain_train_step(config: str, shape, batch: int,
+                     bf16_channels_last: bool, compact: Optional[bool],
+                     warmup: int = 2, iters: int = 4) -> Dict[str, float]:
+    """A hand-written loop: forward (under bf16 autocast on channels-last
+    weights and input if ``bf16_channels_last``), cross-entropy with the
+    config's class weights, backward, the config's optimizer."""
     cfg = Config.fromfile(config)
-    model = build_model(config, fast, compact, train=True)
-    weight = decode_class_weight(cfg)
+    model = build_model(config, bf16_channels_last, compact, train=True)
+    weight = decode_loss_class_weight(cfg)
     opt = build_optimizer(cfg, model)
     x = torch.randn(batch, 3, *shape)
-    if fast:
+    if bf16_channels_last:
         x = x.contiguous(memory_format=torch.channels_last)
     y = torch.randint(0, model.decode_head.num_classes, (batch, *shape))
 
     def step():
-        with _autocast(fast):
+        with _bf16_autocast(bf16_channels_last):
             logits = model(x, mode='tensor')
         loss = F.cross_entropy(logits.float(), y, weight=weight,
                                ignore_index=255)
@@ -226,13 +230,13 @@ def config_train_step(config: Union[str, Config], data_root: str,
 
 
 def runner_train_step(config: str, data_root: str, work_dir: str,
-                      shape, batch: int, fast: bool, warmup: int = 2,
-                      iters: int = 4) -> Dict[str, float]:
+                      shape, batch: int, bf16_channels_last: bool,
+                      warmup: int = 2, iters: int = 4) -> Dict[str, float]:
     """Seconds per iteration of ``config`` through mmengine's Runner, its
     training images resized to ``shape`` (H, W) in batches of ``batch``.
 
-    ``fast`` False turns the config back into mmengine's fp32 default
-    (``OptimWrapper``, no channels-last hook).
+    ``bf16_channels_last`` False turns the config back into mmengine's
+    fp32 default (``OptimWrapper``, no channels-last hook).
     """
     cfg = _train_on(Config.fromfile(config), data_root)
     cfg.train_dataloader.batch_size = batch
@@ -240,7 +244,7 @@ def runner_train_step(config: str, data_root: str, work_dir: str,
         if t['type'] == 'Resize':
             t['scale'] = (shape[1], shape[0])
     cfg.model.data_preprocessor.size = tuple(shape)
-    if not fast:
+    if not bf16_channels_last:
         cfg.optim_wrapper.type = 'OptimWrapper'
         cfg.optim_wrapper.pop('dtype', None)
         cfg.custom_hooks = [
@@ -250,8 +254,9 @@ def runner_train_step(config: str, data_root: str, work_dir: str,
     return dict(seconds=runner_seconds_per_iter(cfg, work_dir, warmup, iters))
 
 
-def write_train_images(root: Path, shape, num: int) -> str:
-    """Synthetic CamVid-layout training data of the given (H, W)."""
+def write_synthetic_train_split(root: Path, shape, num: int) -> str:
+    """``num`` synthetic CamVid-layout training image/label pairs of the
+    given (H, W) below ``root``; the data root."""
     from segnet_mm.datasets import write_synthetic_camvid
     return str(
         write_synthetic_camvid(root, splits=('train', ), num=num,
@@ -270,7 +275,7 @@ def macs_and_params(config: Union[str, Config], shape) -> Dict:
     counted), the parameter count, all and used at inference; ops left
     uncounted are listed."""
     from .complexity import SegmentorLogits, count_macs
-    model = build_model(config, fast=False).eval()
+    model = build_model(config, channels_last=False).eval()
     total, unsupported, _ = count_macs(SegmentorLogits(model),
                                        torch.randn(1, 3, *shape))
     return dict(macs=total, unsupported=dict(unsupported),
@@ -278,21 +283,25 @@ def macs_and_params(config: Union[str, Config], shape) -> Dict:
                 inference_params=inference_params(model))
 
 
-def _runner_step_on_synthetic(config: str, shape, batch: int, fast: bool,
-                              iters: int, data_shape) -> Dict[str, float]:
+def _runner_step_on_synthetic(config: str, shape, batch: int,
+                              bf16_channels_last: bool, iters: int,
+                              data_shape) -> Dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        root = write_train_images(Path(tmp) / 'data', data_shape, batch * 2)
+        root = write_synthetic_train_split(
+            Path(tmp) / 'data', data_shape, batch * 2)
         return runner_train_step(config, root, str(Path(tmp) / 'work'),
-                                 shape, batch, fast, iters=iters)
+                                 shape, batch, bf16_channels_last,
+                                 iters=iters)
 
 
-def measure(spec: Dict) -> Dict:
-    """One measurement: ``spec['kind']`` and its arguments.
+def run_measurement(spec: Dict) -> Dict:
+    """One measurement, in this process: ``spec['kind']`` and its
+    arguments.
 
     Kinds: ``peak`` (fp32/bf16 matmul GFLOP/s), ``macs`` (config, shape),
-    ``inference`` (config, shape, fast, compact, iters), ``plain_train``
-    and ``runner_train`` (config, shape, batch, fast, compact, iters,
-    data_shape).
+    ``inference`` (config, shape, bf16_channels_last, compact, iters),
+    ``plain_train`` and ``runner_train`` (config, shape, batch,
+    bf16_channels_last, compact, iters, data_shape).
 
     Raises:
         ValueError: naming an unknown kind.
@@ -305,14 +314,16 @@ def measure(spec: Dict) -> Dict:
     if kind == 'macs':
         return macs_and_params(spec['config'], spec['shape'])
     if kind == 'inference':
-        return inference(spec['config'], spec['shape'], spec['fast'],
-                         spec.get('compact'), iters=spec['iters'])
+        return inference(spec['config'], spec['shape'],
+                         spec['bf16_channels_last'], spec.get('compact'),
+                         iters=spec['iters'])
     if kind == 'plain_train':
         return plain_train_step(spec['config'], spec['shape'], spec['batch'],
-                                spec['fast'], spec.get('compact'),
-                                iters=spec['iters'])
+                                spec['bf16_channels_last'],
+                                spec.get('compact'), iters=spec['iters'])
     if kind == 'runner_train':
         return _runner_step_on_synthetic(spec['config'], spec['shape'],
-                                         spec['batch'], spec['fast'],
+                                         spec['batch'],
+                                         spec['bf16_channels_last'],
                                          spec['iters'], spec['data_shape'])
     raise ValueError(f'unknown measurement {kind!r}')

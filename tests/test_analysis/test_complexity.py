@@ -1,7 +1,7 @@
 import torch
 
 from mmseg.registry import MODELS
-from segnet_mm.utils.complexity import SegmentorLogits, count_macs
+from segnet_mm.analysis.complexity import SegmentorLogits, count_macs
 
 CHANNELS = (4, 8, 8, 16, 16)
 NUM_CONVS = (2, 2, 3, 3, 3)

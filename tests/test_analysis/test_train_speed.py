@@ -1,8 +1,9 @@
 import pytest
 from mmengine.config import Config
 
-from segnet_mm.utils.train_speed import (apply_levers, ladder, loss_gap,
-                                         run_speed, speed_run)
+from segnet_mm.analysis.train_speed import (apply_levers,
+                                            configure_speed_run, ladder,
+                                            loss_gap, read_logged_speed)
 from tests.conftest import REPO_ROOT
 from tests.utils import TRAIN, write_log
 
@@ -52,8 +53,8 @@ def test_ladder_adds_one_lever_per_rung():
     assert ladder(['a', 'b']) == [[], ['a'], ['a', 'b']]
 
 
-def test_speed_run_trains_only():
-    cfg = speed_run(camvid(), iters=30, seed=3, log_interval=5)
+def test_configure_speed_run_trains_only():
+    cfg = configure_speed_run(camvid(), iters=30, seed=3, log_interval=5)
     assert cfg.train_cfg.max_iters == 30
     assert cfg.train_cfg.val_interval > 30
     assert cfg.val_dataloader is None and cfg.val_evaluator is None
@@ -65,15 +66,15 @@ def test_speed_run_trains_only():
     assert cfg.randomness.seed == 3
 
 
-def test_run_speed_after_warmup(tmp_path):
+def test_read_logged_speed_after_warmup(tmp_path):
     write_log(tmp_path / '20260101_000000/vis_data/scalars.json', TRAIN)
-    speed = run_speed(tmp_path, batch_size=4, warmup=10)
+    speed = read_logged_speed(tmp_path, batch_size=4, warmup=10)
     assert speed['seconds_per_iter'] == pytest.approx(1.15)
     assert speed['images_per_s'] == pytest.approx(4 / 1.15)
     assert speed['data_share'] == pytest.approx(0.1 / 1.15)
     assert speed['loss'] == {10: 2.5, 20: 2.0, 30: 1.5}
     with pytest.raises(ValueError, match='no iteration logged after the 30'):
-        run_speed(tmp_path, batch_size=4, warmup=30)
+        read_logged_speed(tmp_path, batch_size=4, warmup=30)
 
 
 def test_loss_gap_is_the_largest_window_mean_difference():

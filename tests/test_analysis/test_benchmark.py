@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from mmseg.utils import register_all_modules
-from segnet_mm.utils import benchmark as bm
+from segnet_mm.analysis import benchmark as bm
 from tests.utils import write_small_config
 
 register_all_modules()
@@ -54,15 +54,18 @@ def test_peak_tensor_mib_replays_allocations_in_order():
 
 
 def test_macs_and_params(config):
-    cost = bm.measure(dict(kind='macs', config=config, shape=[32, 48]))
+    cost = bm.run_measurement(dict(kind='macs', config=config, shape=[32, 48]))
     assert cost['params'] == cost['inference_params'] > 0
     assert cost['macs'] > 0 and cost['unsupported'] == {}
 
 
-@pytest.mark.parametrize('fast,compact', [(False, None), (True, True)])
-def test_inference(config, fast, compact):
-    r = bm.measure(dict(kind='inference', config=config, shape=[32, 48],
-                        fast=fast, compact=compact, iters=1))
+@pytest.mark.parametrize('bf16_channels_last,compact',
+                         [(False, None), (True, True)])
+def test_inference(config, bf16_channels_last, compact):
+    r = bm.run_measurement(
+        dict(kind='inference', config=config, shape=[32, 48],
+             bf16_channels_last=bf16_channels_last, compact=compact,
+             iters=1))
     assert r['seconds'] > 0 and r['peak_mib'] > 0
 
 
@@ -70,25 +73,26 @@ def test_optimizer_and_class_weights_come_from_the_config(config):
     from mmengine.config import Config
     cfg = Config.fromfile(config)
     cfg.optim_wrapper.optimizer.lr = 0.123
-    model = bm.build_model(config, fast=False, train=True)
+    model = bm.build_model(config, channels_last=False, train=True)
     opt = bm.build_optimizer(cfg, model)
     assert type(opt).__name__ == cfg.optim_wrapper.optimizer.type
     assert opt.defaults['lr'] == 0.123
     assert opt.defaults['momentum'] == cfg.optim_wrapper.optimizer.momentum
-    assert bm.decode_class_weight(cfg).tolist() == pytest.approx(
+    assert bm.decode_loss_class_weight(cfg).tolist() == pytest.approx(
         cfg.model.decode_head.loss_decode.class_weight)
 
 
 def test_plain_and_runner_training_steps(config):
-    plain = bm.measure(dict(kind='plain_train', config=config,
-                            shape=[32, 48], batch=2, fast=True,
-                            compact=None, iters=1))
-    runner = bm.measure(dict(kind='runner_train', config=config,
-                             shape=[32, 48], batch=2, fast=True,
-                             compact=None, iters=1, data_shape=[48, 64]))
+    plain = bm.run_measurement(
+        dict(kind='plain_train', config=config, shape=[32, 48], batch=2,
+             bf16_channels_last=True, compact=None, iters=1))
+    runner = bm.run_measurement(
+        dict(kind='runner_train', config=config, shape=[32, 48], batch=2,
+             bf16_channels_last=True, compact=None, iters=1,
+             data_shape=[48, 64]))
     assert plain['seconds'] > 0 and runner['seconds'] > 0
 
 
 def test_unknown_kind():
     with pytest.raises(ValueError, match="unknown measurement 'nope'"):
-        bm.measure(dict(kind='nope'))
+        bm.run_measurement(dict(kind='nope'))

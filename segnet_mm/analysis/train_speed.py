@@ -14,11 +14,11 @@ from typing import Callable, Dict, List, Sequence
 import numpy as np
 from mmengine.config import Config
 
-from ..visualization.curves import load_work_dir
-from .typing_utils import PathLike
+from ..utils.typing_utils import PathLike
+from .scalars import load_work_dir
 
 
-def _bf16(cfg: Config, workers: int) -> None:
+def _bf16(cfg: Config) -> None:
     """bf16 autocast without loss scaling."""
     kept = {
         k: v
@@ -34,7 +34,7 @@ def _add_hook(cfg: Config, hook: dict) -> None:
         cfg.custom_hooks = [*hooks, hook]
 
 
-def _channels_last(cfg: Config, workers: int) -> None:
+def _channels_last(cfg: Config) -> None:
     """Channels-last weights (and so activations)."""
     _add_hook(cfg, dict(type='ChannelsLastHook'))
 
@@ -45,7 +45,7 @@ def _loader(cfg: Config, workers: int) -> None:
         num_workers=workers, persistent_workers=True, pin_memory=True)
 
 
-def _window_codes(cfg: Config, workers: int) -> None:
+def _window_codes(cfg: Config) -> None:
     """SegNet's pooling indices as 2-bit window codes in training too:
     pure tensor algebra that stays channels-last, where CUDA's
     ``max_unpool2d`` converts its input to NCHW and writes NCHW."""
@@ -56,12 +56,12 @@ def _window_codes(cfg: Config, workers: int) -> None:
     cfg.model.backbone.compact_indices = True
 
 
-def _compile(cfg: Config, workers: int) -> None:
+def _compile(cfg: Config) -> None:
     """torch.compile of the backbone's and decode head's forward passes."""
     _add_hook(cfg, dict(type='CompileModulesHook'))
 
 
-def _cuda_graphs(cfg: Config, workers: int) -> None:
+def _cuda_graphs(cfg: Config) -> None:
     """The same compile replaying CUDA graphs (``mode='reduce-overhead'``):
     one launch for a step's many small kernels."""
     cfg.custom_hooks = [
@@ -70,7 +70,9 @@ def _cuda_graphs(cfg: Config, workers: int) -> None:
     ] + [dict(type='CompileModulesHook', mode='reduce-overhead')]
 
 
-LEVERS: Dict[str, Callable[[Config, int], None]] = {
+# Each lever edits a config in place; 'loader' also takes the number of
+# dataloader workers.
+LEVERS: Dict[str, Callable[..., None]] = {
     'bf16': _bf16,
     'channels_last': _channels_last,
     'loader': _loader,
@@ -82,7 +84,8 @@ LEVERS: Dict[str, Callable[[Config, int], None]] = {
 
 def apply_levers(cfg: Config, levers: Sequence[str],
                  workers: int = 8) -> Config:
-    """``cfg`` with ``levers`` applied in order.
+    """``cfg`` with ``levers`` applied in order; ``workers`` is the
+    ``loader`` lever's number of dataloader workers.
 
     Raises:
         KeyError: naming an unknown lever and the known ones.
@@ -90,7 +93,10 @@ def apply_levers(cfg: Config, levers: Sequence[str],
     for name in levers:
         if name not in LEVERS:
             raise KeyError(f'unknown lever {name!r}; known: {list(LEVERS)}')
-        LEVERS[name](cfg, workers)
+        if name == 'loader':
+            LEVERS[name](cfg, workers)
+        else:
+            LEVERS[name](cfg)
     return cfg
 
 
@@ -109,8 +115,8 @@ def train_only(cfg: Config, iters: int) -> Config:
     return cfg
 
 
-def speed_run(cfg: Config, iters: int, seed: int,
-              log_interval: int = 10) -> Config:
+def configure_speed_run(cfg: Config, iters: int, seed: int,
+                        log_interval: int = 10) -> Config:
     """:func:`train_only` from ``seed``, logging every ``log_interval`` the
     means over those iterations (the log processor's window)."""
     train_only(cfg, iters)
@@ -121,13 +127,14 @@ def speed_run(cfg: Config, iters: int, seed: int,
     return cfg
 
 
-def run_speed(work_dir: PathLike, batch_size: int, warmup: int) -> Dict:
+def read_logged_speed(work_dir: PathLike, batch_size: int,
+                      warmup: int) -> Dict:
     """Seconds per iteration, data-loading share and images/s after
     ``warmup`` iterations, from the run's logged ``time`` and
     ``data_time`` (each the mean over its logging interval, as
-    :func:`speed_run` sets the log processor's window; ``warmup`` a
-    multiple of that interval); and the logged training ``loss`` by
-    iteration.
+    :func:`configure_speed_run` sets the log processor's window;
+    ``warmup`` a multiple of that interval); and the logged training
+    ``loss`` by iteration.
 
     Raises:
         ValueError: naming the work dir, if nothing was logged after

@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import Dict, Optional
 
-from ..visualization.curves import load_work_dir
-from .typing_utils import PathLike
+from ..utils.typing_utils import PathLike
+from .scalars import load_work_dir
 
 VAL_KEYS = ('aAcc', 'mAcc', 'mIoU')
 
