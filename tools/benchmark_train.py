@@ -31,9 +31,13 @@ from mmengine.config import Config, DictAction
 from mmseg.utils import register_all_modules
 
 from segnet_mm.analysis import benchmark as bm
-from segnet_mm.analysis.train_speed import (LEVERS, apply_levers,
-                                            configure_speed_run, ladder,
-                                            loss_gap, read_logged_speed)
+from segnet_mm.analysis.train_speed import (LEVERS, SPEED_TABLE_HEADER,
+                                            apply_levers,
+                                            configure_speed_run, loss_gap,
+                                            noise_note, read_logged_speed,
+                                            run_plan, speed_row,
+                                            train_gflop_per_image,
+                                            train_input_shape)
 from segnet_mm.engine import enable_amp
 from segnet_mm.utils.run_config import load_run_config
 
@@ -110,50 +114,22 @@ def train(args, base: Config, name: str, levers, seed: int) -> dict:
     return dict(result, **read_logged_speed(work_dir, batch, args.warmup))
 
 
-def crop_shape(cfg: Config):
-    size = cfg.model.data_preprocessor.get('size')
-    if size is None:
-        raise KeyError('model.data_preprocessor.size is not set: the '
-                       'training FLOPs need a fixed input size')
-    return list(size)
-
-
-HEADER = ('| run | s/iter | images/s | x config | data share | '
-          '% of bf16 matmul rate | loss gap to seed 0 |\n'
-          '|---|---|---|---|---|---|---|')
-
-
-def row(run: dict, base: dict, train_gflop: float, peak: float) -> str:
-    if 'failed' in run:
-        return f'| {run["name"]} | failed (exit {run["failed"]}) | | | | | |'
-    rate = run['images_per_s'] * train_gflop
-    return (f'| {run["name"]} | {run["seconds_per_iter"]:.4f} | '
-            f'{run["images_per_s"]:.1f} | '
-            f'{run["images_per_s"] / base["images_per_s"]:.2f} | '
-            f'{100 * run["data_share"]:.0f}% | '
-            f'{100 * rate / peak:.1f}% | {run["loss_gap"]:.4f} |')
-
-
 def main():
     args = parse_args()
     register_all_modules()
     cfg = base_config(args)
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
     peak = bm.matmul_peak(torch.bfloat16, device=device)
-    macs = bm.macs_and_params(cfg, crop_shape(cfg))['macs']
-    train_gflop = 3 * 2 * macs / 1e9
+    macs = bm.macs_and_params(cfg, train_input_shape(cfg))['macs']
+    train_gflop = train_gflop_per_image(macs)
     print(f'{device}: bf16 matmul {peak:.0f} GFLOP/s (4096^3, best of 5); '
           f'training {train_gflop:.0f} GFLOP per image')
-    plan = [('config', [], 0)]
-    if not args.skip_noise:
-        plan.append((f'config_seed{args.noise_seed}', [], args.noise_seed))
-    rungs = ladder(args.levers)[1:]
-    if args.all_levers_only:
-        rungs = rungs[-1:]
-    plan += [('+' + '+'.join(rung), rung, 0) for rung in rungs]
+    plan = run_plan(args.levers,
+                    None if args.skip_noise else args.noise_seed,
+                    args.all_levers_only)
     results = dict(device=device, bf16_matmul_gflops=peak,
                    train_gflop_per_image=train_gflop, runs=[])
-    print(HEADER, flush=True)
+    print(SPEED_TABLE_HEADER, flush=True)
     # Each row as its run ends (and the JSON rewritten): a bench cut short
     # keeps what it measured.
     for name, levers, seed in plan:
@@ -164,14 +140,11 @@ def main():
             sys.exit('the config itself failed to train; see its train.out')
         if 'failed' not in run:
             run['loss_gap'] = loss_gap(run['loss'], runs[0]['loss'])
-        print(row(run, runs[0], train_gflop, peak), flush=True)
+        print(speed_row(run, runs[0], train_gflop, peak), flush=True)
         if args.out:
             Path(args.out).write_text(json.dumps(results, indent=1))
     if not args.skip_noise and 'failed' not in results['runs'][1]:
-        noise = results['runs'][1]
-        print(f'\nnoise: the loss gap between seeds 0 and {noise["seed"]} '
-              f'is {noise["loss_gap"]:.4f}; a rung is within noise at or '
-              'below it.')
+        print('\n' + noise_note(results['runs'][1]))
 
 
 if __name__ == '__main__':

@@ -1,5 +1,6 @@
 """Training throughput of a config under speed levers, and whether a lever
-changes the loss curve: the measurements behind ``tools/benchmark_train.py``.
+changes the loss curve: the measurements, run plan and table rows behind
+``tools/benchmark_train.py``.
 
 A lever is a named edit of a config (bf16 autocast, channels-last weights,
 data loading, SegNet's window-code indices, ``torch.compile``, CUDA
@@ -9,7 +10,7 @@ trains the same iterations from the same seed, and its logged losses are
 compared with the config's own run and with a second seed of it (the
 noise)."""
 import time
-from typing import Callable, Dict, List, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.config import Config
@@ -187,3 +188,66 @@ def pipeline_seconds(cfg: Config, samples: int = 40,
     for i in range(samples):
         dataset[(warmup + i) % len(dataset)]
     return (time.perf_counter() - start) / samples
+
+
+def run_plan(levers: Sequence[str], noise_seed: Optional[int] = None,
+             all_levers_only: bool = False) -> List[Tuple[str, List[str],
+                                                          int]]:
+    """The runs of a lever ladder as (name, levers, seed): the config as it
+    is from seed 0, from ``noise_seed`` (unless None), then each rung of
+    :func:`ladder` (``all_levers_only``: the last alone) from seed 0."""
+    plan = [('config', [], 0)]
+    if noise_seed is not None:
+        plan.append((f'config_seed{noise_seed}', [], noise_seed))
+    rungs = ladder(levers)[1:]
+    if all_levers_only:
+        rungs = rungs[-1:]
+    return plan + [('+' + '+'.join(rung), rung, 0) for rung in rungs]
+
+
+def train_input_shape(cfg: Config) -> List[int]:
+    """(H, W) of the training batches: the data preprocessor's ``size``.
+
+    Raises:
+        KeyError: if the config does not set it.
+    """
+    size = cfg.model.data_preprocessor.get('size')
+    if size is None:
+        raise KeyError('model.data_preprocessor.size is not set: the '
+                       'training FLOPs need a fixed input size')
+    return list(size)
+
+
+def train_gflop_per_image(macs: float) -> float:
+    """GFLOP of one training image: 2 FLOPs per MAC, and the backward pass
+    twice the forward's."""
+    return 3 * 2 * macs / 1e9
+
+
+SPEED_TABLE_HEADER = (
+    '| run | s/iter | images/s | x config | data share | '
+    '% of bf16 matmul rate | loss gap to seed 0 |\n'
+    '|---|---|---|---|---|---|---|')
+
+
+def speed_row(run: Dict, base: Dict, train_gflop: float,
+              peak_gflops: float) -> str:
+    """One run's row: its speed, its images/s over ``base``'s (the config
+    as it is), its training GFLOP/s (``train_gflop`` per image) as a
+    percentage of ``peak_gflops`` and its loss gap; a failed run's exit
+    status."""
+    if 'failed' in run:
+        return f'| {run["name"]} | failed (exit {run["failed"]}) | | | | | |'
+    rate = run['images_per_s'] * train_gflop
+    return (f'| {run["name"]} | {run["seconds_per_iter"]:.4f} | '
+            f'{run["images_per_s"]:.1f} | '
+            f'{run["images_per_s"] / base["images_per_s"]:.2f} | '
+            f'{100 * run["data_share"]:.0f}% | '
+            f'{100 * rate / peak_gflops:.1f}% | {run["loss_gap"]:.4f} |')
+
+
+def noise_note(noise: Dict) -> str:
+    """What the second seed's loss gap means for the rungs'."""
+    return (f'noise: the loss gap between seeds 0 and {noise["seed"]} is '
+            f'{noise["loss_gap"]:.4f}; a rung is within noise at or below '
+            'it.')

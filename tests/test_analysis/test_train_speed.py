@@ -1,9 +1,14 @@
 import pytest
 from mmengine.config import Config
 
-from segnet_mm.analysis.train_speed import (apply_levers,
+from segnet_mm.analysis.train_speed import (SPEED_TABLE_HEADER,
+                                            apply_levers,
                                             configure_speed_run, ladder,
-                                            loss_gap, read_logged_speed)
+                                            loss_gap, noise_note,
+                                            read_logged_speed, run_plan,
+                                            speed_row,
+                                            train_gflop_per_image,
+                                            train_input_shape)
 from tests.conftest import REPO_ROOT
 from tests.utils import TRAIN, write_log
 
@@ -84,3 +89,40 @@ def test_loss_gap_is_the_largest_window_mean_difference():
     assert loss_gap(curve, reference, window=20) == pytest.approx(0.2)
     with pytest.raises(ValueError, match='share no logged iteration'):
         loss_gap({5: 1.0}, reference)
+
+
+def test_run_plan_config_noise_then_rungs():
+    assert run_plan(['bf16', 'loader'], noise_seed=3) == [
+        ('config', [], 0), ('config_seed3', [], 3), ('+bf16', ['bf16'], 0),
+        ('+bf16+loader', ['bf16', 'loader'], 0)
+    ]
+    assert run_plan(['bf16', 'loader'], all_levers_only=True) == [
+        ('config', [], 0), ('+bf16+loader', ['bf16', 'loader'], 0)
+    ]
+
+
+def test_training_flops_at_the_preprocessor_size():
+    cfg = camvid()
+    cfg.model.data_preprocessor.size = (90, 120)
+    assert train_input_shape(cfg) == [90, 120]
+    # forward 2 FLOPs per MAC, backward twice the forward
+    assert train_gflop_per_image(2e9) == pytest.approx(12)
+    cfg.model.data_preprocessor.pop('size')
+    with pytest.raises(KeyError, match='data_preprocessor.size is not set'):
+        train_input_shape(cfg)
+
+
+def test_speed_row_against_the_config_run_and_the_peak():
+    base = dict(name='config', seconds_per_iter=0.8, images_per_s=10.0,
+                data_share=0.5, loss_gap=0.0)
+    run = dict(name='+bf16', seconds_per_iter=0.4, images_per_s=20.0,
+               data_share=0.25, loss_gap=0.0123)
+    assert SPEED_TABLE_HEADER.splitlines()[0].count('|') == 8
+    # 20 images/s x 5 GFLOP per image = 100 of a 200 GFLOP/s peak
+    assert speed_row(run, base, train_gflop=5.0, peak_gflops=200.0) == \
+        '| +bf16 | 0.4000 | 20.0 | 2.00 | 25% | 50.0% | 0.0123 |'
+    assert speed_row(dict(name='+loader', failed=1), base, 5.0, 200.0) == \
+        '| +loader | failed (exit 1) | | | | | |'
+    assert noise_note(dict(seed=1, loss_gap=0.01)) == (
+        'noise: the loss gap between seeds 0 and 1 is 0.0100; a rung is '
+        'within noise at or below it.')
