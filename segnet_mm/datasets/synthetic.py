@@ -1,8 +1,8 @@
-"""Data sets made on the spot in CamVid's and Cityscapes' layouts, for
-tests and benchmarks that must not depend on the real data being
-present."""
+"""Data sets made on the spot in CamVid's and Cityscapes' layouts, or any
+pair of image and label directories, for tests and benchmarks that must
+not depend on the real data being present."""
 from pathlib import Path
-from typing import Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -63,19 +63,50 @@ def write_synthetic_cityscapes(root: Path,
     return root
 
 
-def _frame(rng: np.random.Generator, size: Tuple[int, int], classes: int,
-           void: int) -> Tuple[np.ndarray, np.ndarray]:
+def write_synthetic_pairs(img_dir: Path,
+                          seg_map_dir: Path,
+                          num: int,
+                          size: Tuple[int, int],
+                          classes: int,
+                          img_suffix: str = '.png',
+                          seg_map_suffix: str = '.png',
+                          seed: int = 0) -> List[str]:
+    """Write ``num`` image/label pairs of ``size`` (H, W), named
+    ``synth_NNNNNN`` + suffix, into ``img_dir`` and ``seg_map_dir``;
+    labels are 0..``classes`` - 1 in blocks, no void.
+
+    Returns:
+        list[str]: the names, without suffixes.
+    """
+    rng = np.random.default_rng(seed)
+    Path(img_dir).mkdir(parents=True, exist_ok=True)
+    Path(seg_map_dir).mkdir(parents=True, exist_ok=True)
+    names = [f'synth_{i:06d}' for i in range(num)]
+    for name in names:
+        img, label = _frame(rng, size, classes)
+        cv2.imwrite(str(Path(img_dir) / f'{name}{img_suffix}'), img)
+        cv2.imwrite(str(Path(seg_map_dir) / f'{name}{seg_map_suffix}'),
+                    label)
+    return names
+
+
+def _frame(rng: np.random.Generator,
+           size: Tuple[int, int],
+           classes: int,
+           void: Optional[int] = None) -> Tuple[np.ndarray, np.ndarray]:
     """An image and its labels: class blocks a model can learn, a void row
-    and a random-class column; the image brightens with the class (void
-    brightest), staying within uint8."""
+    (unless ``void`` is None) and a random-class column; the image
+    brightens with the class (void brightest), staying within uint8."""
     h, w = size
-    label = np.full((h, w), 3, np.uint8)
+    label = np.full((h, w), 3 % classes, np.uint8)
     label[:h // 3] = 0
-    label[h // 3:, :w // 4] = 1
-    label[rng.integers(0, h), :] = void
+    label[h // 3:, :w // 4] = 1 % classes
+    if void is not None:
+        label[rng.integers(0, h), :] = void
     label[:, rng.integers(0, w)] = rng.integers(0, classes)
     step = min(18, 215 // classes)
+    shade = label if void is None else np.where(label == void, classes,
+                                                label)
     img = rng.integers(0, 40, (h, w, 3), dtype=np.uint8)
-    img += (np.where(label == void, classes, label)[..., None] *
-            step).astype(np.uint8)
+    img += (shade[..., None] * step).astype(np.uint8)
     return img, label
