@@ -71,13 +71,18 @@ def peak_tensor_mib(step: Callable[[], None]) -> float:
     return peak / 2**20
 
 
+def _load(config: Union[str, Config]) -> Config:
+    """The config of a file, or a copy of a loaded one."""
+    return Config.fromfile(config) if isinstance(config, str) else \
+        copy.deepcopy(config)
+
+
 def build_model(config: Union[str, Config], channels_last: bool,
                 compact: Optional[bool] = None,
                 train: bool = False) -> torch.nn.Module:
     """The segmentor of ``config`` (a file or a loaded config, left as it
     is), stored channels-last if ``channels_last``."""
-    cfg = Config.fromfile(config) if isinstance(config, str) else \
-        copy.deepcopy(config)
+    cfg = _load(config)
     cfg.model.pop('pretrained', None)
     cfg.model.backbone.pop('init_cfg', None)
     if compact is not None:
@@ -142,14 +147,16 @@ def build_optimizer(cfg: Config, model: torch.nn.Module):
         dict(cfg.optim_wrapper.optimizer, params=model.parameters()))
 
 
-def plain_train_step(config: str, shape, batch: int,
+def plain_train_step(config: Union[str, Config], shape, batch: int,
                      bf16_channels_last: bool, compact: Optional[bool],
                      warmup: int = 2, iters: int = 4) -> Dict[str, float]:
-    """A hand-written loop: forward (under bf16 autocast on channels-last
-    weights and input if ``bf16_channels_last``), cross-entropy with the
-    config's class weights, backward, the config's optimizer."""
-    cfg = Config.fromfile(config)
-    model = build_model(config, bf16_channels_last, compact, train=True)
+    """A hand-written loop on random labels of the model's classes:
+    forward (under bf16 autocast on channels-last weights and input if
+    ``bf16_channels_last``), cross-entropy with the config's class weights
+    and its decode head's ignore index, backward, the config's
+    optimizer."""
+    cfg = _load(config)
+    model = build_model(cfg, bf16_channels_last, compact, train=True)
     weight = decode_loss_class_weight(cfg)
     opt = build_optimizer(cfg, model)
     x = torch.randn(batch, 3, *shape)
@@ -161,7 +168,7 @@ def plain_train_step(config: str, shape, batch: int,
         with _bf16_autocast(bf16_channels_last):
             logits = model(x, mode='tensor')
         loss = F.cross_entropy(logits.float(), y, weight=weight,
-                               ignore_index=255)
+                               ignore_index=model.decode_head.ignore_index)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -223,13 +230,26 @@ def config_train_step(config: Union[str, Config], data_root: str,
     """Seconds per iteration of ``config`` (a file or a loaded config, left
     as it is) as it is (its pipeline, batch, optim wrapper and hooks),
     training on ``data_root``."""
-    cfg = _train_on(
-        Config.fromfile(config) if isinstance(config, str) else
-        copy.deepcopy(config), data_root)
+    cfg = _train_on(_load(config), data_root)
     return dict(seconds=runner_seconds_per_iter(cfg, work_dir, warmup, iters))
 
 
-def runner_train_step(config: str, data_root: str, work_dir: str,
+def config_train_step_on_synthetic(config: Union[str, Config], data_shape,
+                                   num: int, warmup: int = 2,
+                                   iters: int = 4) -> Dict[str, float]:
+    """:func:`config_train_step` on ``num`` synthetic frames of
+    ``data_shape`` (H, W) in the config's layout, in a temporary
+    directory."""
+    cfg = _load(config)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_synthetic_train_split(cfg, Path(tmp) / 'data',
+                                           data_shape, num)
+        return config_train_step(cfg, root, str(Path(tmp) / 'work'),
+                                 warmup, iters)
+
+
+def runner_train_step(config: Union[str, Config], data_root: str,
+                      work_dir: str,
                       shape, batch: int, bf16_channels_last: bool,
                       warmup: int = 2, iters: int = 4) -> Dict[str, float]:
     """Seconds per iteration of ``config`` through mmengine's Runner, its
@@ -238,7 +258,7 @@ def runner_train_step(config: str, data_root: str, work_dir: str,
     ``bf16_channels_last`` False turns the config back into mmengine's
     fp32 default (``OptimWrapper``, no channels-last hook).
     """
-    cfg = _train_on(Config.fromfile(config), data_root)
+    cfg = _train_on(_load(config), data_root)
     cfg.train_dataloader.batch_size = batch
     for t in cfg.train_dataloader.dataset.pipeline:
         if t['type'] == 'Resize':
@@ -254,13 +274,26 @@ def runner_train_step(config: str, data_root: str, work_dir: str,
     return dict(seconds=runner_seconds_per_iter(cfg, work_dir, warmup, iters))
 
 
-def write_synthetic_train_split(root: Path, shape, num: int) -> str:
-    """``num`` synthetic CamVid-layout training image/label pairs of the
-    given (H, W) below ``root``; the data root."""
-    from segnet_mm.datasets import write_synthetic_camvid
-    return str(
-        write_synthetic_camvid(root, splits=('train', ), num=num,
-                               size=tuple(shape)))
+def write_synthetic_train_split(config: Union[str, Config], root: Path,
+                                shape, num: int) -> str:
+    """``num`` synthetic training image/label pairs of the given (H, W)
+    below ``root``, in the layout the config's training dataset reads
+    there (its image and label dirs and suffixes, its ``ann_file`` if it
+    has one), labels among its classes; the data root."""
+    from mmseg.registry import DATASETS
+    from segnet_mm.datasets import write_synthetic_pairs
+    dataset = DATASETS.build(
+        dict(_load(config).train_dataloader.dataset, data_root=str(root),
+             lazy_init=True))
+    names = write_synthetic_pairs(
+        dataset.data_prefix['img_path'], dataset.data_prefix['seg_map_path'],
+        num, tuple(shape), len(dataset.metainfo['classes']),
+        dataset.img_suffix, dataset.seg_map_suffix)
+    if dataset.ann_file:
+        ann_file = Path(dataset.ann_file)
+        ann_file.parent.mkdir(parents=True, exist_ok=True)
+        ann_file.write_text(''.join(f'{name}\n' for name in names))
+    return str(root)
 
 
 def inference_params(model: torch.nn.Module) -> int:
@@ -288,7 +321,7 @@ def _runner_step_on_synthetic(config: str, shape, batch: int,
                               data_shape) -> Dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         root = write_synthetic_train_split(
-            Path(tmp) / 'data', data_shape, batch * 2)
+            config, Path(tmp) / 'data', data_shape, batch * 2)
         return runner_train_step(config, root, str(Path(tmp) / 'work'),
                                  shape, batch, bf16_channels_last,
                                  iters=iters)

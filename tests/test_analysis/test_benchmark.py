@@ -1,15 +1,20 @@
 """Benchmark measurements: the timing and memory helpers measure known
 steps right; on a small SegNet each measurement runs, and takes the
-model, optimizer, loss weights and data layout from the config."""
+model, optimizer, loss weights, ignore index and data layout from the
+config (CamVid's and Cityscapes')."""
+import copy
 import itertools
 import time
 
+import numpy as np
 import pytest
 import torch
 
+from mmseg.registry import DATASETS
 from mmseg.utils import register_all_modules
 from segnet_mm.analysis import benchmark as bm
-from tests.utils import write_small_config
+from tests.conftest import REPO_ROOT
+from tests.utils import small_config, write_small_config
 
 register_all_modules()
 
@@ -18,6 +23,29 @@ register_all_modules()
 def config(tmp_path_factory):
     return str(write_small_config(tmp_path_factory.mktemp('cfg') /
                                   'small.py'))
+
+
+@pytest.fixture
+def cityscapes():
+    """The small SegNet of configs/segnet_cityscapes.py (SyncBN, 19
+    classes, Cityscapes' layout and pipeline) at 64x128, fp32."""
+    cfg = small_config(REPO_ROOT / 'configs/segnet_cityscapes.py')
+    for transform in cfg.train_dataloader.dataset.pipeline:
+        if transform['type'] == 'RandomResize':
+            transform['scale'] = (128, 64)
+        elif transform['type'] == 'RandomCrop':
+            transform['crop_size'] = (64, 128)
+    cfg.model.data_preprocessor.size = (64, 128)
+    cfg.train_dataloader.update(batch_size=2, num_workers=0,
+                                persistent_workers=False)
+    return cfg
+
+
+def read_train_split(cfg, root):
+    dataset = dict(cfg.train_dataloader.dataset, data_root=root,
+                   pipeline=[dict(type='LoadImageFromFile'),
+                             dict(type='LoadAnnotations')])
+    return DATASETS.build(dataset)
 
 
 def test_matmul_peak(monkeypatch):
@@ -96,3 +124,50 @@ def test_plain_and_runner_training_steps(config):
 def test_unknown_kind():
     with pytest.raises(ValueError, match="unknown measurement 'nope'"):
         bm.run_measurement(dict(kind='nope'))
+
+
+def test_synthetic_train_split_in_the_config_layout(tmp_path, config,
+                                                    cityscapes):
+    root = bm.write_synthetic_train_split(cityscapes, tmp_path / 'city',
+                                          (64, 128), 3)
+    assert (tmp_path / 'city/leftImg8bit/train/'
+            'synth_000000_leftImg8bit.png').is_file()
+    dataset = read_train_split(cityscapes, root)
+    assert len(dataset) == 3
+    sample = dataset[0]
+    assert sample['img'].shape == (64, 128, 3)
+    assert set(np.unique(sample['gt_seg_map'])) <= set(range(19))
+    # A dataset listing its frames in an ann_file gets one.
+    cityscapes.train_dataloader.dataset.ann_file = 'splits/train.txt'
+    root = bm.write_synthetic_train_split(cityscapes, tmp_path / 'listed',
+                                          (64, 128), 2)
+    assert (tmp_path / 'listed/splits/train.txt').read_text().split() == [
+        'synth_000000', 'synth_000001'
+    ]
+    assert len(read_train_split(cityscapes, root)) == 2
+    # CamVid's layout, read with its start-up checks.
+    camvid = bm._load(config)
+    root = bm.write_synthetic_train_split(config, tmp_path / 'camvid',
+                                          (32, 48), 2)
+    sample = read_train_split(camvid, root)[1]
+    assert set(np.unique(sample['gt_seg_map'])) <= set(range(11))
+
+
+def test_training_steps_on_cityscapes(cityscapes, monkeypatch):
+    runner = bm.config_train_step_on_synthetic(cityscapes, (64, 128), 2,
+                                               warmup=1, iters=1)
+    assert runner['seconds'] > 0
+    cfg = copy.deepcopy(cityscapes)
+    cfg.model.decode_head.ignore_index = 7
+    ignored = []
+    cross_entropy = bm.F.cross_entropy
+
+    def recording(*args, **kwargs):
+        ignored.append(kwargs['ignore_index'])
+        return cross_entropy(*args, **kwargs)
+
+    monkeypatch.setattr(bm.F, 'cross_entropy', recording)
+    plain = bm.plain_train_step(cfg, [64, 128], batch=2,
+                                bf16_channels_last=False, compact=None,
+                                warmup=0, iters=1)
+    assert plain['seconds'] > 0 and set(ignored) == {7}
