@@ -9,13 +9,13 @@ the config's data preprocessor pads it; pooling and unpooling counted),
 the bf16 CPU inference ms/img and training s/iter saved in its work dir
 (``--measure`` measures them now on this machine and saves them), the val
 aAcc/mAcc/mIoU logged at the last iteration, the test metrics of
-``tools/test.py --work-dir WORK_DIR/test``, and per-class test IoU. The
+``tools/test.py --work-dir WORK_DIR/test``, and per-class test IoU (the
+classes of the configs' test dataset, which they must share). The
 work dir of CONFIG is WORK_ROOT/<config name> (default work_dirs/, as
 tools/train.py). ``--cfg-options`` edit every config before it is
 measured. Blank = not measured.
 """
 import argparse
-import tempfile
 from pathlib import Path
 
 from mmengine.config import Config, DictAction
@@ -23,8 +23,12 @@ from mmseg.utils import register_all_modules
 
 from segnet_mm.analysis import benchmark as bm
 from segnet_mm.analysis.comparison import (collect_row, format_tables,
-                                           padded_shape, save_speed)
-from segnet_mm.datasets import CamVidDataset
+                                           padded_shape, save_speed,
+                                           shared_classes)
+
+# The synthetic training frames of --measure (in each config's layout).
+DATA_SHAPE = (360, 480)
+DATA_FRAMES = 16
 
 
 def parse_args():
@@ -59,13 +63,14 @@ def measure_cost(name: str, cfg: Config, shape) -> dict:
 
 
 def measure_speed(name: str, cfg: Config, work_dir: Path, shape,
-                  data_root: str, iters: int) -> None:
+                  iters: int) -> None:
     """bf16 + channels-last inference at ``shape`` (already padded) and the
-    config's own training step on this CPU, saved in ``work_dir``."""
+    config's own training step on synthetic frames on this CPU, saved in
+    ``work_dir``."""
     inference = bm.inference(cfg, shape, bf16_channels_last=True,
                              compact=None, iters=iters)
-    with tempfile.TemporaryDirectory() as tmp:
-        train = bm.config_train_step(cfg, data_root, tmp, iters=iters)
+    train = bm.config_train_step_on_synthetic(cfg, DATA_SHAPE, DATA_FRAMES,
+                                              iters=iters)
     path = save_speed(work_dir, inference['seconds'] * 1e3, train['seconds'])
     print(f'{name}: {inference["seconds"] * 1e3:.0f} ms/img, '
           f'{train["seconds"]:.2f} s/iter -> {path}')
@@ -84,15 +89,12 @@ def main():
     costs = [measure_cost(c, cfg, args.shape)
              for c, cfg in zip(args.configs, cfgs)]
     if args.measure:
-        with tempfile.TemporaryDirectory() as data:
-            root = bm.write_synthetic_train_split(Path(data), (360, 480), 16)
-            for config, cfg, work_dir, cost in zip(args.configs, cfgs,
-                                                   work_dirs, costs):
-                measure_speed(config, cfg, work_dir, cost['input'], root,
-                              args.iters)
+        for config, cfg, work_dir, cost in zip(args.configs, cfgs, work_dirs,
+                                               costs):
+            measure_speed(config, cfg, work_dir, cost['input'], args.iters)
     rows = [collect_row(c, w, cost)
             for c, w, cost in zip(args.configs, work_dirs, costs)]
-    table = format_tables(rows, CamVidDataset.METAINFO['classes'])
+    table = format_tables(rows, shared_classes(cfgs))
     print(table)
     if args.out:
         Path(args.out).write_text(table + '\n')

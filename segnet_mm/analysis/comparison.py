@@ -81,6 +81,37 @@ def collect_row(config: PathLike, work_dir: PathLike,
     )
 
 
+def dataset_classes(cfg: Config) -> Tuple[str, ...]:
+    """The class names of ``cfg``'s test dataset: its ``metainfo``'s if
+    the config sets them, else its dataset type's.
+
+    Raises:
+        KeyError: naming a dataset type no registry holds.
+    """
+    from mmseg.registry import DATASETS
+    dataset = cfg.test_dataloader.dataset
+    classes = (dataset.get('metainfo') or {}).get('classes')
+    if classes is None:
+        dataset_type = DATASETS.get(dataset.type)
+        if dataset_type is None:
+            raise KeyError(f'unknown dataset type {dataset.type!r}')
+        classes = dataset_type.METAINFO['classes']
+    return tuple(classes)
+
+
+def shared_classes(cfgs: Sequence[Config]) -> Tuple[str, ...]:
+    """The test classes all ``cfgs`` share, for one per-class table.
+
+    Raises:
+        ValueError: if their test datasets' classes differ.
+    """
+    found = {dataset_classes(cfg) for cfg in cfgs}
+    if len(found) != 1:
+        raise ValueError('the configs test on different classes: '
+                         f'{sorted(found)}')
+    return found.pop()
+
+
 def _fmt(value, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ''

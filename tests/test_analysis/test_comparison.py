@@ -1,6 +1,11 @@
 """Reading a run's work dir and formatting the comparison table."""
-from segnet_mm.analysis.comparison import (collect_row, format_tables,
-                                           padded_shape, save_speed)
+import pytest
+from mmengine.config import Config
+
+from mmseg.datasets import CityscapesDataset
+from segnet_mm.analysis.comparison import (collect_row, dataset_classes,
+                                           format_tables, padded_shape,
+                                           save_speed, shared_classes)
 from segnet_mm.analysis.run_results import final_val, final_test, train_device
 from segnet_mm.datasets import CamVidDataset
 from tests.conftest import REPO_ROOT
@@ -24,7 +29,6 @@ def test_run_results(tmp_path):
 
 
 def test_padded_shape():
-    from mmengine.config import Config
     unet = Config.fromfile(REPO_ROOT / 'configs/benchmark/'
                            'unet-s5-d16_fcn_1xb8-3k_camvid-180x240.py')
     ddrnet = Config.fromfile(REPO_ROOT / 'configs/benchmark/'
@@ -49,3 +53,20 @@ def test_table_has_measured_values_and_blanks(tmp_path):
     assert per_class.startswith('| `segnet-basic_1xb8-3k_camvid-180x240` '
                                 '| 0.00 | 1.00 | 2.00 |')
     assert '| 6.00 |  | 8.00 |' in per_class  # Fence is NaN: blank
+
+
+def test_classes_of_the_test_dataset():
+    cityscapes = Config.fromfile(REPO_ROOT / 'configs/segnet_cityscapes.py')
+    camvid = Config.fromfile(CONFIG)
+    classes = shared_classes([cityscapes, cityscapes])
+    assert classes == CityscapesDataset.METAINFO['classes']
+    assert len(classes) == 19
+    assert dataset_classes(camvid) == CLASSES
+    with pytest.raises(ValueError, match='test on different classes'):
+        shared_classes([camvid, cityscapes])
+    camvid.test_dataloader.dataset.metainfo = dict(classes=('Sky', 'Road'))
+    assert dataset_classes(camvid) == ('Sky', 'Road')
+    camvid.test_dataloader.dataset.type = 'NoSuchDataset'
+    camvid.test_dataloader.dataset.metainfo = None
+    with pytest.raises(KeyError, match="unknown dataset type 'NoSuch"):
+        dataset_classes(camvid)

@@ -2,8 +2,10 @@
 import subprocess
 import sys
 
+from mmseg.datasets import CityscapesDataset
 from tests.conftest import REPO_ROOT
-from tests.utils import FP32_WHERE_BF16_IS_EMULATED, fake_work_dir
+from tests.utils import (FP32_WHERE_BF16_IS_EMULATED, SMALL_MODEL,
+                         fake_work_dir, run_tool)
 
 CONFIG = 'configs/benchmark/segnet-basic_1xb8-3k_camvid-180x240.py'
 
@@ -29,3 +31,12 @@ def test_table_from_work_dirs(tmp_path):
     assert float(ms) > 0 and float(s_iter) > 0
     assert (tmp_path / 'segnet-basic_1xb8-3k_camvid-180x240/'
             'cpu_speed.json').is_file()
+
+
+def test_per_class_table_names_the_config_dataset_classes(tmp_path):
+    out = run_tool('tools/compare_models.py', 'configs/segnet_cityscapes.py',
+                   '--work-root', tmp_path, '--shape', 64, 128,
+                   '--cfg-options', *SMALL_MODEL)
+    classes = CityscapesDataset.METAINFO['classes']
+    assert len(classes) == 19
+    assert '| config | ' + ' | '.join(classes) + ' |' in out
