@@ -51,5 +51,7 @@ setup(
     },
     python_requires='>=3.9',
     install_requires=['mmsegmentation==1.2.2', 'mmengine==0.10.7', 'mmcv==2.1.0'],
-    extras_require={'onnx': ['onnx', 'onnxruntime']},
+    # ml_dtypes 0.6 (onnx's) needs numpy 2; mmcv 2.1.0's stack here is on
+    # numpy 1.
+    extras_require={'onnx': ['onnx', 'onnxruntime', 'ml_dtypes<0.6']},
 )
