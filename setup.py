@@ -1,3 +1,4 @@
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -6,8 +7,9 @@ from setuptools import find_packages, setup
 
 ROOT = Path(__file__).resolve().parent
 # Shipped inside the package as mmseg ships its own (``mmseg/.mim``), so an
-# installed segnet_mm carries its configs and model index.
-MIM_FILES = ('configs', 'model-index.yml')
+# installed segnet_mm carries its configs, model index and tools, where
+# ``mim search/train/test segnet_mm`` look for them.
+MIM_FILES = ('configs', 'model-index.yml', 'tools')
 
 
 def get_version() -> str:
@@ -19,38 +21,47 @@ def get_version() -> str:
 
 
 def add_mim_extension() -> None:
-    """Copy ``MIM_FILES`` into ``segnet_mm/.mim`` when building a wheel or
-    an sdist (``pip install .`` builds a wheel); an editable install reads
-    them from the checkout."""
-    if not {'bdist_wheel', 'sdist'} & set(sys.argv):
+    """Fill ``segnet_mm/.mim`` with ``MIM_FILES``: copies when building a
+    wheel or an sdist (``pip install .`` builds a wheel), links to the
+    checkout's files for an editable install (``setup.py develop``, or
+    PEP 660's ``editable_wheel``)."""
+    commands = set(sys.argv)
+    link = bool({'develop', 'editable_wheel'} & commands)
+    if not link and not {'bdist_wheel', 'sdist'} & commands:
         return
     mim = ROOT / 'segnet_mm' / '.mim'
     shutil.rmtree(mim, ignore_errors=True)
     mim.mkdir()
     for name in MIM_FILES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, mim / name,
+        src, dst = ROOT / name, mim / name
+        if link:
+            dst.symlink_to(os.path.relpath(src, mim))
+        elif src.is_dir():
+            shutil.copytree(src, dst,
                             ignore=shutil.ignore_patterns('__pycache__'))
         else:
-            shutil.copy(src, mim / name)
+            shutil.copy(src, dst)
 
 
 add_mim_extension()
 setup(
     name='segnet-mm',
     version=get_version(),
-    description='SegNet (Badrinarayanan et al., TPAMI 2017) as an MMSegmentation plugin',
+    description='SegNet (Badrinarayanan et al., TPAMI 2017) as an '
+    'MMSegmentation plugin',
     packages=find_packages(include=['segnet_mm', 'segnet_mm.*']),
     package_data={
         'segnet_mm': [
             '.mim/model-index.yml', '.mim/configs/*.py',
             '.mim/configs/*.yaml', '.mim/configs/*/*.py',
-            '.mim/configs/*/*/*.py'
+            '.mim/configs/*/*/*.py', '.mim/tools/*.py',
+            '.mim/tools/*.sh'
         ]
     },
     python_requires='>=3.9',
-    install_requires=['mmsegmentation==1.2.2', 'mmengine==0.10.7', 'mmcv==2.1.0'],
+    install_requires=[
+        'mmsegmentation==1.2.2', 'mmengine==0.10.7', 'mmcv==2.1.0'
+    ],
     # ml_dtypes 0.6 (onnx's) needs numpy 2; mmcv 2.1.0's stack here is on
     # numpy 1.
     extras_require={'onnx': ['onnx', 'onnxruntime', 'ml_dtypes<0.6']},

@@ -1,10 +1,16 @@
-"""``pip install .`` gives a working plugin: the wheel carries the configs
-and the model index in mmseg's ``.mim`` layout, and a config outside the
-repository inherits ours by the installed path."""
+"""``pip install .`` gives a working plugin: the wheel carries the configs,
+the model index and the tools in mmseg's ``.mim`` layout (where
+``mim search/train/test segnet_mm`` look), an editable install links them
+to the checkout, and a config outside the repository inherits ours by the
+installed path."""
+import importlib.metadata
+import json
 import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from mmengine.config import Config
@@ -38,8 +44,40 @@ def test_wheel_carries_configs_and_model_index(wheel):
     configs = [p.relative_to(REPO_ROOT).as_posix()
                for p in (REPO_ROOT / 'configs').rglob('*.py')]
     assert len(configs) > 20
-    for path in configs + ['configs/metafile.yaml', 'model-index.yml']:
+    tools = ['tools/train.py', 'tools/test.py', 'tools/dist_train.sh']
+    for path in configs + tools + ['configs/metafile.yaml',
+                                   'model-index.yml']:
         assert f'segnet_mm/.mim/{path}' in names, path
+
+
+def editable_source():
+    """The checkout segnet-mm is installed editable from, else None:
+    ``setup.py develop`` leaves the egg-info in the checkout, PEP 660
+    records the folder in direct_url.json."""
+    try:
+        dist = importlib.metadata.distribution('segnet-mm')
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    direct = json.loads(dist.read_text('direct_url.json') or '{}')
+    if direct.get('dir_info', {}).get('editable'):
+        return Path(urlparse(direct['url']).path).resolve()
+    location = Path(dist.locate_file('')).resolve()
+    return location if (location / 'setup.py').is_file() else None
+
+
+def test_editable_install_links_the_mim_files():
+    """``mim search segnet_mm`` reads segnet_mm/.mim/model-index.yml and
+    ``mim train/test segnet_mm`` run segnet_mm/.mim/tools/{train,test}.py
+    of the installed package; the editable install the set-up makes
+    links them to the checkout's files."""
+    if editable_source() != REPO_ROOT:
+        pytest.skip('segnet-mm is not installed editable from this '
+                    'checkout (pip install -e .)')
+    mim = REPO_ROOT / 'segnet_mm' / '.mim'
+    for name in ('model-index.yml', 'configs', 'tools'):
+        assert (mim / name).is_symlink(), name
+        assert (mim / name).resolve() == REPO_ROOT / name, name
+    assert (mim / 'tools' / 'train.py').is_file()
 
 
 def test_user_config_inherits_installed_config(wheel, tmp_path):
