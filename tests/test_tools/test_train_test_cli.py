@@ -1,8 +1,7 @@
 """End-to-end: tools/train.py then tools/test.py through the real CLI,
 each config with the tests' small SegNet (the full SegNet is built and
 counted in tests/test_models; the CPU recipe's trains in
-test_benchmark_configs.py), but for test-time flipping, whose flipped
-predictions differ from the plain ones only with the full model."""
+test_benchmark_configs.py)."""
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,8 @@ from mmengine.config import Config
 from tests.conftest import REPO_ROOT
 from segnet_mm.engine import cpu_has_bf16_hardware
 from tests.utils import (FP32_WHERE_BF16_IS_EMULATED, SMALL_MODEL,
-                         data_options, run_tool, scalars, short_schedule)
+                         data_options, run_tool, save_small_checkpoint,
+                         scalars, short_schedule)
 
 
 def train_and_test(tmp_path, root, config='configs/segnet_camvid.py',
@@ -48,14 +48,12 @@ def test_train_then_test_on_fixture(tmp_path, camvid_root, config):
 def test_test_time_flip(tmp_path, camvid_root):
     """--tta builds mmseg's SegTTAModel over the flipped views, and its
     label maps are not the single-scale ones."""
-    opts = data_options(camvid_root)
-    work_dir = tmp_path / 'work'
-    run_tool('tools/train.py', 'configs/segnet_camvid.py', '--work-dir',
-             work_dir, '--cfg-options', *opts, *short_schedule(1))
+    opts = data_options(camvid_root) + SMALL_MODEL
+    ckpt = save_small_checkpoint(tmp_path / 'small.pth')
     maps = {}
     for name, extra in (('single', []), ('flip', ['--tta'])):
         out = run_tool('tools/test.py', 'configs/segnet_camvid.py',
-                       work_dir / 'iter_1.pth', *extra, '--work-dir',
+                       ckpt, *extra, '--work-dir',
                        tmp_path / name, '--out', tmp_path / f'{name}_maps',
                        '--cfg-options', *opts)
         assert 'mIoU' in out
