@@ -25,6 +25,7 @@ from segnet_mm.analysis import benchmark as bm
 from segnet_mm.analysis.comparison import (collect_row, format_tables,
                                            padded_shape, save_speed,
                                            shared_classes)
+from segnet_mm.utils.run_config import load_run_config
 
 # The synthetic training frames of --measure (in each config's layout).
 DATA_SHAPE = (360, 480)
@@ -82,9 +83,8 @@ def main():
     for config in args.configs:
         if not Path(config).is_file():
             raise FileNotFoundError(f'config {config} can not be found')
-    cfgs = [Config.fromfile(c) for c in args.configs]
-    for cfg in cfgs:
-        cfg.merge_from_dict(args.cfg_options or {})
+    cfgs = [load_run_config(c, cfg_options=args.cfg_options)
+            for c in args.configs]
     work_dirs = [Path(args.work_root) / Path(c).stem for c in args.configs]
     costs = [measure_cost(c, cfg, args.shape)
              for c, cfg in zip(args.configs, cfgs)]
