@@ -12,15 +12,15 @@
 #       logs, test metrics and last-iteration val go to $OUT/zoo.tgz.
 #   bash .dev_scripts/device/run.sh reproduce
 #       The authors' CamVid schedule (10k iterations, constant lr 0.1,
-#       batch 4, 360x480) for SegNet-Basic (mean/std input), SegNet-Basic
-#       with the Caffe LRN input, and Bayesian SegNet-Basic, side by side
-#       (PARALLEL=3), bf16 autocast (PRECISION=fp32 for plain fp32/TF32);
-#       each final checkpoint scored on test (aAcc/mAcc/mIoU/BF, per-class
-#       IoU, calibration), Bayesian with 16 MC samples, then with weight
-#       averaging (mc_samples=1) and with 4. Prints each run's projected
-#       wall-clock as it trains. $OUT/reproduce.tgz holds logs and metrics,
-#       $OUT/segnet-basic_camvid.pth and $OUT/bayesian-segnet-basic_camvid.pth
-#       the two final weights (5.7 MB each).
+#       batch 4, 360x480) for SegNet-Basic and Bayesian SegNet-Basic side
+#       by side (CONFIGS, PARALLEL=2), bf16 autocast (PRECISION=fp32 for
+#       plain fp32/TF32), for BUDGET less EVAL_RESERVE seconds; a run cut
+#       short keeps its last checkpoint (every 1000 iterations). Each
+#       final checkpoint is scored on test (aAcc/mAcc/mIoU/BF, per-class
+#       IoU, calibration), then the Bayesian one with T = MC_SWEEP dropout
+#       samples (1: weight averaging) on val and test, side by side.
+#       $OUT/reproduce.tgz holds logs and metrics, $OUT/NAME.pth each
+#       run's final weights (5.7 MB each).
 #
 # Where mmseg is not installed it installs .whl/ into /tmp/site. CamVid is
 # read from $CAMVID (default .devdata/camvid, JPEG images); OPTIONS adds
@@ -87,30 +87,56 @@ train)
     ;;
 reproduce)
     ROOT=/tmp/reproduce
-    CONFIGS=${CONFIGS:-configs/segnet-basic_camvid.py \
-configs/ablations/segnet-basic_camvid_lrn-input.py \
-configs/bayesian-segnet-basic_camvid.py}
+    CONFIGS=${CONFIGS:-configs/segnet-basic_camvid.py configs/bayesian-segnet-basic_camvid.py}
+    BAYES_CFG=configs/bayesian-segnet-basic_camvid.py
     [ "${PRECISION:-bf16}" = bf16 ] && MORE+=(optim_wrapper.type=BF16AmpOptimWrapper)
-    LEFT=$(( ${BUDGET:-570} - $(date +%s) + T0 ))
+    MORE+=(env_cfg.cudnn_benchmark=True)
+    # Training gets the budget less EVAL_RESERVE seconds; a run cut short
+    # keeps its last checkpoint (every 1000 iterations; the lr is constant,
+    # so it is the same schedule stopped earlier) and is scored below.
+    LEFT=$(( ${BUDGET:-570} - ${EVAL_RESERVE:-150} - $(date +%s) + T0 ))
     [ "$LEFT" -gt 60 ] || { echo "no time left of BUDGET=${BUDGET:-570} s" >&2; exit 1; }
     bash .dev_scripts/device/project_eta.sh "$ROOT" "${PROJECT_EVERY:-30}" &
     WATCH=$!
-    timeout "$LEFT" bash tools/train_and_test.sh "$ROOT" "${PARALLEL:-3}" \
+    timeout "$LEFT" bash tools/train_and_test.sh "$ROOT" "${PARALLEL:-2}" \
         $CONFIGS -- --cfg-options "${DATA[@]}" "${MORE[@]}" 2>&1 \
         | tee "$OUT/progress.log"
     echo "train_and_test exit ${PIPESTATUS[0]} after $(( $(date +%s) - T0 )) s"
     kill "$WATCH" 2>/dev/null
-    BAYES=$ROOT/bayesian-segnet-basic_camvid
-    for T in 1 4; do  # 1: weight averaging; the config's 16 ran above
-        LEFT=$(( ${BUDGET:-570} - $(date +%s) + T0 ))
-        [ -f "$BAYES/last_checkpoint" ] && [ "$LEFT" -gt 10 ] || break
-        timeout "$LEFT" $PY tools/test.py configs/bayesian-segnet-basic_camvid.py \
-            "$(cat "$BAYES/last_checkpoint")" --work-dir "$BAYES/test_mc$T" \
-            --cfg-options model.mc_samples=$T "${DATA[@]}" "${MORE[@]}" \
-            >"$ROOT/bayesian-segnet-basic_camvid.test_mc$T.log" 2>&1 \
-            && echo "mc_samples=$T scored" || echo "mc_samples=$T FAILED"
+    # Scoring, side by side: each run's test score if training was cut
+    # short, then the Bayesian model's Monte Carlo sweep (T samples, 1 =
+    # weight averaging) on val (for choices) and test.
+    JOBS=()
+    for cfg in $CONFIGS; do
+        NAME=$(basename "$cfg" .py)
+        [ "$cfg" != "$BAYES_CFG" ] && [ -f "$ROOT/$NAME/last_checkpoint" ] \
+            && [ ! -d "$ROOT/$NAME/test" ] && JOBS+=("$cfg test config")
     done
-    for NAME in segnet-basic_camvid bayesian-segnet-basic_camvid; do
+    for T in ${MC_SWEEP:-1 2 4 8 16 32}; do
+        for split in test val; do
+            [ "$split/$T" = test/16 ] && [ -d "$ROOT/bayesian-segnet-basic_camvid/test" ] && continue
+            JOBS+=("$BAYES_CFG $split $T")
+        done
+    done
+    LEFT=$(( ${BUDGET:-570} - $(date +%s) + T0 ))
+    for job in "${JOBS[@]}"; do
+        read -r cfg split T <<<"$job"
+        NAME=$(basename "$cfg" .py)
+        [ -f "$ROOT/$NAME/last_checkpoint" ] || continue
+        SPLIT=(); [ "$split" = val ] && SPLIT=(
+            test_dataloader.dataset.data_prefix.img_path=val
+            test_dataloader.dataset.data_prefix.seg_map_path=valannot)
+        MC=(); [ "$T" = config ] || MC=(model.mc_samples=$T)
+        TAG=$split${MC:+_mc$T}
+        [ "$T" = config ] && TAG=test
+        timeout "$LEFT" $PY tools/test.py "$cfg" "$(cat "$ROOT/$NAME/last_checkpoint")" \
+            --work-dir "$ROOT/$NAME/$TAG" --cfg-options "${DATA[@]}" "${MORE[@]}" \
+            "${SPLIT[@]}" "${MC[@]}" >"$ROOT/$NAME.$TAG.log" 2>&1 \
+            && echo "$NAME $TAG scored" || echo "$NAME $TAG FAILED or cut" &
+    done
+    wait
+    for cfg in $CONFIGS; do
+        NAME=$(basename "$cfg" .py)
         [ -f "$ROOT/$NAME/last_checkpoint" ] && $PY -c 'import sys, torch
 ckpt = torch.load(sys.argv[1], map_location="cpu", weights_only=False)
 torch.save(dict(meta=ckpt["meta"], state_dict=ckpt["state_dict"]), sys.argv[2])' \
