@@ -49,6 +49,28 @@ def test_same_recipe_as_segnet(path):
         assert cfg[key] == recipe[key], key
 
 
+def test_bayesian_segnet_basic_is_segnet_basic_with_dropout():
+    """Everything but the model resolves as SegNet-Basic's benchmark
+    config; the model differs only by MC dropout at the authors' places."""
+    basic = Config.fromfile(CONFIGS / 'benchmark' /
+                            'segnet-basic_1xb8-3k_camvid-180x240.py')
+    bayes = Config.fromfile(CONFIGS / 'benchmark' /
+                            'bayesian-segnet-basic_1xb8-3k_camvid-180x240.py')
+    assert set(bayes.keys()) == set(basic.keys())
+    for key in basic.keys() - {'model'}:
+        assert bayes[key] == basic[key], key
+    model = bayes.model.to_dict()
+    assert model.pop('type') == 'MCDropoutEncoderDecoder'
+    assert model.pop('mc_samples') == 1  # val scores weight averaging
+    for part in ('backbone', 'decode_head'):
+        assert tuple(model[part].pop('dropout_stages')) == (2, 3)
+    assert model['backbone'].pop('dropout_ratio') == 0.5
+    assert model['decode_head'].pop('stage_dropout_ratio') == 0.5
+    expected = basic.model.to_dict()
+    expected.pop('type')
+    assert model == expected
+
+
 @pytest.mark.parametrize('path', ALL, ids=name)
 def test_builds_with_11_classes_and_plain_bn(path):
     cfg = Config.fromfile(path)
