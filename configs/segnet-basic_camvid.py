@@ -20,8 +20,9 @@ model = dict(
             type='WeightedCrossEntropyLoss',
             class_weight={{_base_.class_weight}})))
 # The test split also scores the softmax's calibration and how well its
-# entropy finds the misclassified pixels (CalibrationMetric; `--tta` drops it,
-# flip averaging keeps no logits).
+# entropy finds the misclassified pixels (CalibrationMetric; `--tta` drops it:
+# SegTTAModel keeps only the last view's logits, not the mean it predicts
+# from).
 test_evaluator = [
     dict(type='ClassIoUMetric', iou_metrics=['mIoU']),
     dict(type='BFScoreMetric'),

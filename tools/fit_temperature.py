@@ -4,8 +4,10 @@ CONFIG CHECKPOINT [--split val] [--max-pixels N] [--device cpu]
 [--ignore-index 255] [--cfg-options k=v ...]``.
 
 Prints T with the ECE, NLL and Brier score of the sampled pixels before and
-after, writes them to ``<CHECKPOINT>.temperature.json``, and says how to
-evaluate with T: ``CalibrationMetric``'s ``temperature``.
+after, writes them and the model's ``mc_samples`` to
+``<CHECKPOINT>.temperature.json``, and says how to evaluate with T:
+``CalibrationMetric``'s ``temperature`` and ``mc_samples`` (T holds only for
+the number of MC dropout samples it was fitted at).
 """
 import argparse
 

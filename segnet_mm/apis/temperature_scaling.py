@@ -65,7 +65,9 @@ def fit_checkpoint_temperature(config: Union[PathLike, Config],
         seed (int): Seed of the pixel sample. Default: 0.
 
     Returns:
-        TemperatureFit: T, and ECE/NLL/Brier of the sample at T = 1 and T.
+        TemperatureFit: T, the model's ``mc_samples`` (1 for a
+        deterministic model), and ECE/NLL/Brier of the sample at T = 1 and
+        T.
 
     Raises:
         ValueError: if ``split`` is not one of ``SPLITS``.
@@ -76,13 +78,17 @@ def fit_checkpoint_temperature(config: Union[PathLike, Config],
     dataloader = Runner.build_dataloader(model.cfg[f'{split}_dataloader'])
     logits, labels = sample_pixels(
         split_logits(model, dataloader), max_pixels, ignore_index, seed)
-    return fit_temperature_on(logits, labels)
+    # mc_samples 0 and 1 are both one deterministic pass.
+    mc_samples = max(getattr(model, 'mc_samples', 1), 1)
+    return fit_temperature_on(logits, labels, mc_samples)
 
 
-def temperature_usage(cfg: Config, temperature: float) -> str:
-    """How to evaluate with ``temperature``: ``tools/test.py`` with the
-    ``--cfg-options`` that set it on the config's ``CalibrationMetric``,
-    or, if it has none, the entry to add to ``test_evaluator`` first."""
+def temperature_usage(cfg: Config, temperature: float,
+                      mc_samples: int) -> str:
+    """How to evaluate with ``temperature`` fitted at ``mc_samples``:
+    ``tools/test.py`` with the ``--cfg-options`` that set both on the
+    config's ``CalibrationMetric``, or, if it has none, the entry to add to
+    ``test_evaluator`` first."""
     evaluators = cfg.get('test_evaluator', [])
     indexed = isinstance(evaluators, (list, tuple))
     test = 'python tools/test.py CONFIG CHECKPOINT'
@@ -90,9 +96,11 @@ def temperature_usage(cfg: Config, temperature: float) -> str:
         if METRICS.get(evaluator.get('type')) is CalibrationMetric:
             key = f'test_evaluator.{i}' if indexed else 'test_evaluator'
             return (f'{test} --cfg-options '
-                    f'{key}.temperature={temperature:.4f}')
+                    f'{key}.temperature={temperature:.4f} '
+                    f'{key}.mc_samples={mc_samples}')
     return (f'add dict(type=\'CalibrationMetric\', temperature='
-            f'{temperature:.4f}) to the config\'s test_evaluator, then {test}')
+            f'{temperature:.4f}, mc_samples={mc_samples}) to the config\'s '
+            f'test_evaluator, then {test}')
 
 
 def temperature_report(fit: TemperatureFit,
@@ -104,13 +112,13 @@ def temperature_report(fit: TemperatureFit,
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     lines = [f'temperature T = {fit.temperature:.4f}, fitted on '
-             f'{fit.num_pixels} pixels']
+             f'{fit.num_pixels} pixels at mc_samples={fit.mc_samples}']
     for name, scale, unit in (('ECE', 100, ' (%)'), ('NLL', 1, ''),
                               ('Brier', 1, '')):
         lines.append(f'{name}{unit}: {fit.before[name] * scale:.4f} at T = 1'
                      f', {fit.after[name] * scale:.4f} at T')
     lines.append('evaluate with it: ' +
-                 temperature_usage(cfg, fit.temperature))
+                 temperature_usage(cfg, fit.temperature, fit.mc_samples))
     return '\n'.join(lines)
 
 

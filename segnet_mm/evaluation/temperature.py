@@ -9,7 +9,8 @@ from typing import Dict, Iterable, NamedTuple, Tuple
 import torch
 from torch import Tensor
 
-from .metrics.calibration_metric import pixel_statistics, summarize
+from .metrics.calibration_stats import (pixel_statistics, summarize,
+                                        total_statistics)
 
 # The golden ratio's inverse, 0.618...: golden-section step.
 _GOLDEN = (math.sqrt(5) - 1) / 2
@@ -20,12 +21,17 @@ class TemperatureFit(NamedTuple):
 
     Attributes:
         temperature (float): T.
+        mc_samples (int): Dropout samples per image of the predictions
+            fitted on (``MCDropoutEncoderDecoder.mc_samples``), 1 for a
+            deterministic prediction: T scales the log of their mean
+            softmax, so it holds for that number only.
         num_pixels (int): Pixels fitted on.
         before (dict[str, float]): ``ECE``, ``NLL``, ``Brier`` at T = 1, as
             :func:`calibration_summary` gives them.
         after (dict[str, float]): The same at T.
     """
     temperature: float
+    mc_samples: int
     num_pixels: int
     before: Dict[str, float]
     after: Dict[str, float]
@@ -167,15 +173,20 @@ def calibration_summary(logits: Tensor, labels: Tensor,
     """``ECE`` (a fraction), ``NLL`` (nats) and ``Brier`` of pixels'
     ``softmax(logits / temperature)``, as ``CalibrationMetric`` computes
     them."""
-    summary = summarize(pixel_statistics(logits, labels, temperature))
+    summary = summarize(
+        total_statistics([pixel_statistics(logits, labels, temperature)]))
     return {k: summary[k] for k in ('ECE', 'NLL', 'Brier')}
 
 
-def fit_temperature_on(logits: Tensor, labels: Tensor,
+def fit_temperature_on(logits: Tensor,
+                       labels: Tensor,
+                       mc_samples: int = 1,
                        **kwargs) -> TemperatureFit:
     """:func:`fit_temperature` with the pixels' calibration before and
-    after; ``kwargs`` are its ``bounds`` and ``tolerance``."""
+    after; ``mc_samples`` is recorded as the dropout samples behind the
+    logits (1: deterministic), ``kwargs`` are ``bounds`` and
+    ``tolerance``."""
     temperature = fit_temperature(logits, labels, **kwargs)
-    return TemperatureFit(temperature, labels.numel(),
+    return TemperatureFit(temperature, mc_samples, labels.numel(),
                           calibration_summary(logits, labels),
                           calibration_summary(logits, labels, temperature))

@@ -45,14 +45,17 @@ def enable_tta(cfg: Config) -> Config:
     """``--tta``: the config's own ``tta_pipeline`` (mmseg's Cityscapes base
     has a multi-scale one), else flip averaging at the test resolution;
     the model wrapped in the config's ``tta_model``, else mmseg's
-    ``SegTTAModel``. ``CalibrationMetric`` leaves ``test_evaluator``:
-    ``SegTTAModel`` keeps no logits to score (said on stdout)."""
+    ``SegTTAModel``. ``CalibrationMetric`` leaves ``test_evaluator`` (said
+    on stdout): ``SegTTAModel`` predicts from the views' mean softmax but
+    keeps only the last view's ``seg_logits``, and the metric refuses
+    those."""
     evaluators = cfg.test_evaluator if isinstance(
         cfg.test_evaluator, list) else [cfg.test_evaluator]
     kept = [e for e in evaluators if e['type'] != 'CalibrationMetric']
     if len(kept) < len(evaluators):
         print('--tta: CalibrationMetric dropped from test_evaluator '
-              '(test-time augmentation keeps no logits)')
+              '(SegTTAModel keeps only the last view\'s seg_logits, not '
+              'the mean softmax it predicts from)')
         cfg.test_evaluator = kept
     cfg.test_dataloader.dataset.pipeline = cfg.get(
         'tta_pipeline') or flip_tta_pipeline(

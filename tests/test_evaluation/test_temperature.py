@@ -21,8 +21,9 @@ def overconfident(true_temperature=3.0, pixels=200_000, classes=5, seed=0):
 
 def test_fit_recovers_the_true_temperature_and_lowers_nll():
     logits, labels = overconfident(3.0)
-    fit = fit_temperature_on(logits, labels)
+    fit = fit_temperature_on(logits, labels, mc_samples=4)
     assert fit.temperature == pytest.approx(3.0, rel=0.03)
+    assert fit.mc_samples == 4
     assert fit.num_pixels == 200_000
     assert fit.after['NLL'] < fit.before['NLL'] - 0.3
     assert fit.after['ECE'] < 0.01 < 0.1 < fit.before['ECE']
@@ -47,6 +48,12 @@ def test_fit_warns_at_a_bound():
     with pytest.warns(UserWarning, match='at the bound of'):
         temperature = fit_temperature(logits, labels, bounds=(0.1, 10.))
     assert temperature == pytest.approx(0.1, rel=1e-3)
+    # Every pixel wrong: flatter is always better, up to the upper bound.
+    with pytest.warns(UserWarning, match=r'is at the bound of '
+                      r'\(0.1, 10.0\)'):
+        temperature = fit_temperature(logits, (labels + 1) % 3,
+                                      bounds=(0.1, 10.))
+    assert temperature == pytest.approx(10., rel=1e-3)
     with pytest.raises(ValueError, match='bounds must be 0 < low < high'):
         fit_temperature(logits, labels, bounds=(1., 1.))
 

@@ -1,6 +1,6 @@
 """Temperature scaling through the CLIs: tools/fit_temperature.py fits T on
 val, tools/test.py evaluates the MC-dropout model with CalibrationMetric at
-that T."""
+that T and the same mc_samples."""
 import json
 
 from tests.utils import (BAYESIAN_CONFIG, SMALL_MODEL, data_options,
@@ -21,15 +21,18 @@ def test_fit_then_test_with_the_temperature(tmp_path, camvid_root):
                    '--max-pixels', '5000', *options)
     fitted = json.loads((tmp_path / 'tiny.pth.temperature.json').read_text())
     assert fitted['num_pixels'] == 5000  # 4 val images of 45x60, less void
+    assert fitted['mc_samples'] == 2
     assert fitted['after']['NLL'] <= fitted['before']['NLL']
     temperature = fitted['temperature']
     assert f'temperature T = {temperature:.4f}' in out
-    usage = f'--cfg-options test_evaluator.1.temperature={temperature:.4f}'
+    usage = (f'--cfg-options test_evaluator.1.temperature={temperature:.4f}'
+             ' test_evaluator.1.mc_samples=2')
     assert usage in out
 
     out = run_tool('tools/test.py', config, ckpt, '--work-dir',
                    tmp_path / 'work', *options,
-                   f'test_evaluator.1.temperature={temperature:.4f}')
+                   f'test_evaluator.1.temperature={temperature:.4f}',
+                   'test_evaluator.1.mc_samples=2')
     assert 'mIoU' in out
     for key in ('ECE', 'NLL', 'Brier', 'AUROC.entropy', 'AUPR.entropy',
                 'AUROC.MI', 'AUPR.MI'):

@@ -39,7 +39,9 @@ class MCDropoutEncoderDecoder(EncoderDecoder):
     - ``variance``: variance of the T softmax samples, averaged over
       classes, (1, H, W);
     - ``mutual_information``: ``entropy`` minus the mean entropy of the T
-      samples (the model-uncertainty part of the entropy), nats, (1, H, W).
+      samples (the model-uncertainty part of the entropy), nats, (1, H, W);
+    - metainfo ``mc_samples``: T, which ``CalibrationMetric`` checks against
+      the T its temperature was fitted at.
 
     With T in {0, 1} it is ``EncoderDecoder`` (dropout off, weight
     averaging), so a config switches between the two with one number,
@@ -101,4 +103,5 @@ class MCDropoutEncoderDecoder(EncoderDecoder):
                     entropy=PixelData(data=entropy),
                     variance=PixelData(data=variance),
                     mutual_information=PixelData(data=mutual_information)))
+            result.set_metainfo(dict(mc_samples=self.mc_samples))
         return results

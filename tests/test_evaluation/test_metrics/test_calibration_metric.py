@@ -2,27 +2,31 @@
 predictors whose answers are known."""
 import math
 import re
+from unittest import mock
 
 import numpy as np
 import pytest
 import torch
+from mmengine.dataset import DefaultSampler
 from mmengine.evaluator import Evaluator
 from mmengine.logging import MMLogger
 from mmengine.structures import PixelData
 
+from mmseg.models.segmentors import SegTTAModel
 from mmseg.registry import METRICS
 from mmseg.structures import SegDataSample
 from segnet_mm.evaluation import CalibrationMetric
-from segnet_mm.evaluation.metrics.calibration_metric import (
-    binned_auroc, pixel_statistics, summarize)
+from segnet_mm.evaluation.metrics.calibration_stats import (
+    binned_auroc, confidence_bins, pixel_statistics, summarize,
+    total_statistics)
 
 CLASSES = ('a', 'b', 'c', 'd')
 K = len(CLASSES)
 
 
-def sample(logits, gt, mutual_information=None):
+def sample(logits, gt, mutual_information=None, **metainfo):
     """A SegDataSample as the evaluator passes it: a dict."""
-    data_sample = SegDataSample()
+    data_sample = SegDataSample(metainfo=metainfo)
     data_sample.seg_logits = PixelData(data=logits)
     data_sample.gt_sem_seg = PixelData(data=gt[None])
     if mutual_information is not None:
@@ -117,6 +121,8 @@ def test_bad_arguments():
     with pytest.raises(ValueError,
                        match='num_uncertainty_bins must be an int >= 1'):
         CalibrationMetric(num_uncertainty_bins=2.5)
+    with pytest.raises(ValueError, match='mc_samples must be an int >= 1'):
+        CalibrationMetric(mc_samples=0)
     assert isinstance(METRICS.build(dict(type='CalibrationMetric')),
                       CalibrationMetric)
 
@@ -131,9 +137,11 @@ def test_against_numpy(temperature):
 
     # Unrounded statistics.
     summary = summarize(
-        pixel_statistics(
-            torch.from_numpy(logits).float(), torch.from_numpy(labels),
-            temperature))
+        total_statistics([
+            pixel_statistics(
+                torch.from_numpy(logits).float(), torch.from_numpy(labels),
+                temperature)
+        ]))
     for key in ('ECE', 'NLL', 'Brier'):
         assert summary[key] == pytest.approx(expected[key], abs=1e-6), key
     auroc = exact_auroc(entropy, wrong)
@@ -172,7 +180,31 @@ def test_confidence_bins():
         [1.27, 0.69, 1.99], abs=1e-6)
     assert stats['correct'][[9, 10, 14]].tolist() == [1, 0, 2]
     # ECE = (|1 - 1.27| + |0 - 0.69| + |2 - 1.99|) / 5
-    assert summarize(stats)['ECE'] == pytest.approx(0.97 / 5, abs=1e-6)
+    assert summarize(total_statistics([stats]))['ECE'] == pytest.approx(
+        0.97 / 5, abs=1e-6)
+
+
+def test_confidence_on_a_bin_edge_is_in_the_bin_below():
+    """Bins are (m/M, (m+1)/M]: with M = 4 the edges 0.25, 0.5, 0.75 and 1
+    (exact in float32) fall in bins 0, 1, 2 and 3."""
+    edges = torch.tensor([0.25, 0.5, 0.75, 1.0])
+    assert confidence_bins(edges, 4).tolist() == [0, 1, 2, 3]
+    assert confidence_bins(torch.nextafter(edges, torch.tensor(2.)),
+                           4).tolist()[:3] == [1, 2, 3]
+    # The nearest float32 to m/15: in the bin the definition (in exact
+    # arithmetic) gives, whichever side of m/15 it rounded to.
+    confidence = torch.arange(1, 16) / 15
+    exact = confidence.double().numpy()
+    expected = [
+        next(m for m in range(15) if m / 15 < c <= (m + 1) / 15)
+        for c in exact
+    ]
+    assert confidence_bins(confidence, 15).tolist() == expected
+    # Through pixel_statistics: 2 classes tied (confidence 0.5) and 4 tied
+    # (0.25) fill bins 1 and 0 of 4.
+    logits = torch.tensor([[0., 0., -50., -50.], [0., 0., 0., 0.]])
+    stats = pixel_statistics(logits, torch.tensor([0, 0]), num_bins=4)
+    assert stats['count'].tolist() == [1, 1, 0, 0]
 
 
 def test_calibrated_predictor_has_ece_near_zero():
@@ -230,13 +262,76 @@ def test_accumulation_over_batches_equals_one_pass():
     one_pass = evaluate(samples)
     assert evaluate(samples, batch_size=1) == one_pass
     assert evaluate(samples, batch_size=2) == one_pass
-    # Ranks' sums, as gathered in a distributed run, add up.
-    first, second = CalibrationMetric(), CalibrationMetric()
-    for metric, part in ((first, samples[:2]), (second, samples[2:])):
-        metric.dataset_meta = dict(classes=CLASSES)
-        metric.process({}, part)
-        assert len(metric.results) == 1  # fixed size, whatever the samples
-    assert first.compute_metrics(first.results + second.results) == one_pass
+
+
+def evaluate_as_ranks(samples, world_size, tmp_path, round_up=True):
+    """Rank 0's metrics of a distributed test with ``world_size`` ranks,
+    played one after another, and the ranks' shards: each rank processes
+    the shard mmengine's ``DefaultSampler`` gives it, then
+    ``BaseMetric.evaluate`` gathers the ranks' results with mmengine's
+    ``collect_results`` (through a shared dir), which drops the padding
+    past the dataset's size."""
+    shards = {}
+    for rank in reversed(range(world_size)):  # rank 0 gathers, so last
+        info = (rank, world_size)
+        with mock.patch('mmengine.dataset.sampler.get_dist_info',
+                        return_value=info), \
+                mock.patch('mmengine.dist.dist.get_dist_info',
+                           return_value=info), \
+                mock.patch('mmengine.evaluator.metric.is_main_process',
+                           return_value=rank == 0):
+            shard = shards[rank] = list(
+                DefaultSampler(
+                    samples, shuffle=False, round_up=round_up, seed=0))
+            metric = CalibrationMetric()
+            metric.dataset_meta = dict(classes=CLASSES)
+            metric.collect_dir = str(tmp_path)
+            metric.process({}, [samples[i] for i in shard])
+            metrics = metric.evaluate(len(samples))
+    return metrics, [shards[rank] for rank in range(world_size)]
+
+
+@pytest.mark.parametrize('world_size, shards', [
+    (2, [[0, 2, 4], [1, 3, 0]]),
+    (3, [[0, 3], [1, 4], [2, 0]]),
+])
+def test_distributed_padding_counts_once(world_size, shards, tmp_path):
+    """DefaultSampler(round_up=True) pads the last ranks with the first
+    images; the gathered metrics are the one-process ones, bit for bit."""
+    pairs = fixture(images=5)
+    samples = [sample(z, y, torch.rand(y.shape)) for z, y in pairs]
+    metrics, sharded = evaluate_as_ranks(samples, world_size, tmp_path)
+    assert sharded == shards
+    assert metrics == evaluate(samples)
+
+
+def test_rank_without_samples(tmp_path):
+    """2 images on 3 ranks without padding: rank 2 has none."""
+    samples = [sample(z, y) for z, y in fixture(images=2)]
+    metrics, shards = evaluate_as_ranks(samples, 3, tmp_path, round_up=False)
+    assert shards == [[0], [1], []]
+    assert metrics == evaluate(samples)
+
+
+def test_no_valid_pixel_gives_nan_with_a_warning(capsys):
+    MMLogger.get_instance('test_calibration_metric_nan')
+    logits, gt = fixture(images=1)[0]
+    all_void = sample(logits, torch.full_like(gt, 255))
+    metrics = evaluate([all_void, all_void])
+    assert set(metrics) == {
+        'ECE', 'NLL', 'Brier', 'AUROC.entropy', 'AUPR.entropy'
+    }
+    assert all(math.isnan(v) for v in metrics.values())
+    assert 'no valid pixel in 2 images (every gt_sem_seg label is ' \
+        'ignore_index 255): every result is NaN' in capsys.readouterr().out
+    # Nothing processed (e.g. every rank without samples).
+    metric = CalibrationMetric()
+    metric.dataset_meta = dict(classes=CLASSES)
+    assert all(math.isnan(v) for v in metric.compute_metrics([]).values())
+    assert 'no valid pixel in 0 images' in capsys.readouterr().out
+    # An all-void image among others adds nothing.
+    samples = [sample(z, y) for z, y in fixture(images=2)]
+    assert evaluate(samples + [all_void]) == evaluate(samples)
 
 
 def test_void_pixels_are_ignored():
@@ -282,9 +377,100 @@ def test_clear_errors():
     with pytest.raises(ValueError, match=r'labels \[7\] outside 0..3'):
         metric.process({}, [sample(logits, torch.full_like(gt, 7))])
     metric.process({}, [sample(logits, gt, torch.zeros(20, 30))])
+    metric.process({}, [sample(logits, gt)])
     with pytest.raises(ValueError, match='some data samples carry '
                        'mutual_information and some do not'):
-        metric.process({}, [sample(logits, gt)])
+        metric.compute_metrics(metric.results)
+
+
+class Views(torch.nn.Module):
+    """A segmentor whose test_step predicts the given samples, one view a
+    call."""
+    out_channels = K
+
+    def __init__(self, samples):
+        super().__init__()
+        self.samples = iter(samples)
+
+    def test_step(self, data):
+        return [next(self.samples)]
+
+
+def merged_by_seg_tta_model(views, flips=None):
+    """mmseg's SegTTAModel's prediction from one image's views (logits
+    (K, H, W)), each a sample with the metainfo its pipeline gives it."""
+    gt = torch.zeros(views[0].shape[1:], dtype=torch.long)
+    samples = []
+    for i, logits in enumerate(views):
+        metainfo = dict(img_path='a.png')
+        if flips is not None:
+            metainfo['flip'] = flips[i]
+        data_sample = SegDataSample(metainfo=metainfo)
+        data_sample.seg_logits = PixelData(data=logits)
+        data_sample.pred_sem_seg = PixelData(data=logits.argmax(0)[None])
+        data_sample.gt_sem_seg = PixelData(data=gt[None])
+        samples.append(data_sample)
+    tta = SegTTAModel(module=Views(samples))
+    return tta.test_step(dict(inputs=list(range(len(views)))))[0]
+
+
+def test_test_time_augmentation_is_refused():
+    """SegTTAModel predicts from the views' mean softmax but keeps the last
+    view's seg_logits: scoring them would score one view."""
+    torch.manual_seed(0)
+    first, last = torch.randn(K, 20, 30), torch.randn(K, 20, 30)
+    # Flip TTA: the last view is the flipped one.
+    merged = merged_by_seg_tta_model([first, last], flips=[False, True])
+    assert torch.equal(merged.seg_logits.data, last)
+    metric = CalibrationMetric()
+    metric.dataset_meta = dict(classes=CLASSES)
+    with pytest.raises(ValueError, match=r"cannot score test-time "
+                       r"augmentation: mmseg's SegTTAModel predicts from the "
+                       r"mean softmax of the views but keeps only the last "
+                       r"view's seg_logits.* went through RandomFlip, "
+                       r"flip=True"):
+        metric.process({}, [merged.to_dict()])
+    # Without flips (e.g. multi-scale): the prediction is not theirs.
+    merged = merged_by_seg_tta_model([first, last])
+    wrong = (merged.pred_sem_seg.data[0] != last.argmax(0)).sum()
+    assert wrong > 0
+    with pytest.raises(ValueError, match=r'pred_sem_seg is not the argmax '
+                       rf'of seg_logits at {wrong} pixels'):
+        metric.process({}, [merged.to_dict()])
+    # One view, as EncoderDecoder: scored; tied logits are no mismatch.
+    tied = torch.zeros(K, 20, 30)
+    for logits in (last, tied):
+        single = sample(logits, torch.zeros(20, 30, dtype=torch.long))
+        single['pred_sem_seg'] = dict(data=logits.argmax(0)[None])
+        metric.process({}, [single])
+    assert len(metric.results) == 2
+
+
+def test_temperature_needs_the_fitted_mc_samples():
+    """T divides the log of the mean of mc_samples softmaxes: a T fitted at
+    16 samples is refused on 4 samples, or on a deterministic model."""
+    logits, gt = fixture(images=1)[0]
+    mc_4 = sample(logits, gt, torch.zeros(20, 30), mc_samples=4)
+    deterministic = sample(logits, gt)
+
+    def process(data_sample, **kwargs):
+        metric = CalibrationMetric(**kwargs)
+        metric.dataset_meta = dict(classes=CLASSES)
+        metric.process({}, [data_sample])
+
+    with pytest.raises(ValueError, match=r'temperature 1.5 was fitted at '
+                       r'mc_samples=16, but this sample\'s seg_logits come '
+                       r'from mc_samples=4'):
+        process(mc_4, temperature=1.5, mc_samples=16)
+    with pytest.raises(ValueError, match=r'fitted at mc_samples=16, .* from '
+                       r'mc_samples=1'):
+        process(deterministic, temperature=1.5, mc_samples=16)
+    with pytest.raises(ValueError, match=r'fitted at mc_samples=1, .* from '
+                       r'mc_samples=4'):
+        process(mc_4, temperature=1.5)
+    process(mc_4, temperature=1.5, mc_samples=4)
+    process(deterministic, temperature=1.5)
+    process(mc_4, mc_samples=16)  # T = 1 changes nothing
 
 
 def test_logs_tables(capsys):

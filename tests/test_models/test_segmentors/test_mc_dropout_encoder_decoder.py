@@ -1,4 +1,5 @@
 import math
+from unittest import mock
 
 import pytest
 import torch
@@ -87,6 +88,36 @@ def test_mc_prediction_fields():
         assert mutual_information.min() >= 0
         assert mutual_information.max() > 0
         assert torch.all(mutual_information <= r.entropy.data + 1e-6)
+
+
+def test_uncertainty_maps_from_hand_made_samples(monkeypatch):
+    """Two dropout samples whose softmaxes are set by hand, where the
+    entropy, the variance and the mutual information all differ: pixel 0
+    one-hot on class 0, then on class 1; pixel 1 (0.5, 0.5), then one-hot
+    on class 0; pixel 2 the same softmax twice. 11 classes; one-hot is
+    logit 0 against -1e4, 0.5 is two logits 0."""
+    model = build(mc_samples=2)
+    logits = torch.full((2, 1, 11, 1, 3), -1e4)
+    logits[0, 0, 0, 0, 0] = logits[1, 0, 1, 0, 0] = 0  # pixel 0
+    logits[0, 0, :2, 0, 1] = logits[1, 0, 0, 0, 1] = 0  # pixel 1
+    logits[:, 0, :3, 0, 2] = torch.tensor([0., 1., 2.])  # pixel 2
+    monkeypatch.setattr(model, 'inference', mock.Mock(side_effect=logits))
+    result, = model.predict(torch.zeros(1, 3, 1, 3))
+    log2 = math.log(2)
+    # Mean softmax: (1/2, 1/2); (3/4, 1/4); softmax(0, 1, 2).
+    third = torch.tensor([0., 1., 2.]).softmax(0)
+    entropy = torch.tensor(
+        [log2, -(0.75 * math.log(0.75) + 0.25 * math.log(0.25)),
+         -(third * third.log()).sum()])
+    # Mean over the 11 classes of the population variance of 2 samples.
+    variance = torch.tensor([0.25 + 0.25, 0.0625 + 0.0625, 0.]) / 11
+    # Entropy of the mean minus the samples' mean entropy.
+    mutual_information = entropy - torch.tensor([0., log2 / 2, entropy[2]])
+    torch.testing.assert_close(result.entropy.data[0, 0], entropy)
+    torch.testing.assert_close(result.variance.data[0, 0], variance)
+    torch.testing.assert_close(result.mutual_information.data[0, 0],
+                               mutual_information)
+    assert result.mc_samples == 2
 
 
 def test_p0_mc_equals_deterministic():
