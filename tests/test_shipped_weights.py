@@ -1,0 +1,63 @@
+"""The weights shipped in checkpoints/: their recorded hash, the metafile's
+pointer to them, and a score above a floor on real CamVid test frames."""
+import hashlib
+import re
+
+import numpy as np
+import pytest
+import yaml
+from PIL import Image
+from mmseg.apis import inference_model
+
+from segnet_mm.apis import init_segmentor
+from tests.conftest import REPO_ROOT
+
+CHECKPOINTS = REPO_ROOT / 'checkpoints'
+SHIPPED = sorted(CHECKPOINTS.glob('*.pth'))
+CONFIG = REPO_ROOT / 'configs' / 'bayesian-segnet-basic_camvid.py'
+# Test frames from three CamVid sequences; weight averaging.
+FRAMES = ('0001TP_008550', 'Seq05VD_f02370', '0001TP_009510')
+
+
+def test_one_checkpoint_shipped():
+    assert [p.name for p in SHIPPED] == [
+        'bayesian-segnet-basic_camvid_20261204-fa2ff7aa.pth'
+    ]
+
+
+@pytest.mark.parametrize('path', SHIPPED, ids=lambda p: p.name)
+def test_sha256_as_recorded(path):
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert path.stem.endswith(digest[:8])
+    readme = (CHECKPOINTS / 'README.md').read_text()
+    assert re.search(rf'`{path.name}`.*`{digest}`', readme), \
+        f'checkpoints/README.md does not record {path.name} as {digest}'
+
+
+def test_metafile_points_at_the_shipped_weights():
+    meta = yaml.safe_load((REPO_ROOT / 'configs' / 'metafile.yaml').read_text())
+    weights = {
+        m['Name']: m['Weights']
+        for m in meta['Models'] if 'Weights' in m
+    }
+    assert weights == {
+        'bayesian-segnet-basic_camvid':
+        'checkpoints/' + SHIPPED[0].name
+    }
+
+
+def test_scores_above_floor_on_real_frames(shared_camvid):
+    model = init_segmentor(
+        CONFIG, SHIPPED[0], cfg_options={'model.mc_samples': 1})
+    correct = valid = 0
+    for frame in FRAMES:
+        result = inference_model(model, str(shared_camvid / 'test' /
+                                            f'{frame}.png'))
+        pred = result.pred_sem_seg.data[0].numpy()
+        label = np.asarray(
+            Image.open(shared_camvid / 'testannot' / f'{frame}.png'))
+        keep = label < 11
+        correct += int((pred[keep] == label[keep]).sum())
+        valid += int(keep.sum())
+    # 67.7% here (68.5% aAcc on the whole test split)
+    assert correct / valid > 0.6
