@@ -7,10 +7,10 @@
 
 The output has the input's size and frame rate (with --uncertainty the
 predictive entropy of T dropout samples sits right of each overlay, so
-twice the width). On the CPU it runs bf16 autocast with channels-last
-weights unless --fp32. Bad input (unreadable video, camera that does not
-open, output folder or extension OpenCV can not write) fails before the
-model is built.
+twice the width). On a CPU with bf16 hardware it runs bf16 autocast with
+channels-last weights unless --fp32; on one without, fp32. Bad input
+(unreadable video, camera that does not open, output folder or extension
+OpenCV can not write) fails before the model is built.
 """
 import argparse
 
@@ -21,6 +21,7 @@ from mmengine.config import DictAction
 from segnet_mm.apis import (init_mc_dropout_segmentor, init_segmentor,
                             open_video, open_writer, segment_video,
                             video_properties)
+from segnet_mm.engine import cpu_has_bf16_hardware
 
 
 def parse_args():
@@ -82,6 +83,10 @@ def main():
         model = init_segmentor(args.config, args.checkpoint, args.device,
                                args.cfg_options)
     bf16 = args.device == 'cpu' and not args.fp32
+    if bf16 and not cpu_has_bf16_hardware():
+        print('this CPU has no bf16 hardware (AVX512-BF16 or AMX): bf16 '
+              'would be emulated, many times slower, so it runs in fp32')
+        bf16 = False
     if bf16:
         model = model.to(memory_format=torch.channels_last)
     print(f'{args.source}: {w}x{h}, {fps:.2f} frames/s, '
