@@ -1,18 +1,23 @@
 """Post-training static int8 quantization for CPUs (ONNX Runtime):
 ``python tools/quantize.py CONFIG CHECKPOINT --calib-dir DIR [--num-calib N]
---out FILE [--shape H W] [--method minmax|percentile] [--allow-no-vnni]
-[--cfg-options k=v ...]``.
+--out FILE [--shape H W] [--method minmax|percentile] [--check-image IMG]
+[--min-agreement F] [--allow-no-vnni] [--cfg-options k=v ...]``.
 
-The int8 ``.onnx`` then takes the checkpoint's place in ``tools/test.py``,
-``tools/demo.py`` and ``tools/video_demo.py``.
+The int8 model is then checked against the float one on an image the
+calibration did not see (default: the first image of DIR it left out), and
+the tool fails below ``--min-agreement``. The int8 ``.onnx`` then takes the
+checkpoint's place in ``tools/test.py``, ``tools/demo.py`` and
+``tools/video_demo.py``.
 """
 import argparse
+import os.path as osp
 import sys
 
 from mmengine.config import DictAction
 
-from segnet_mm.apis import (calibration_images, check_onnx, init_segmentor,
-                            int8_cpu_support, prepare_input, quantize_int8)
+from segnet_mm.apis import (calibration_images, check_onnx, held_out_image,
+                            init_segmentor, int8_cpu_support, prepare_input,
+                            quantize_int8)
 
 
 def parse_args():
@@ -35,6 +40,15 @@ def parse_args():
     parser.add_argument(
         '--method', choices=['minmax', 'percentile'], default='minmax',
         help='activation range calibration')
+    parser.add_argument(
+        '--check-image',
+        help='image to check int8 against float on (resized to --shape), '
+        'not a calibration image; default: the first image of --calib-dir '
+        'the calibration left out')
+    parser.add_argument(
+        '--min-agreement', type=float, default=0.95,
+        help='fail if fewer pixels of --check-image than this get the float '
+        "model's argmax class")
     parser.add_argument(
         '--allow-no-vnni', action='store_true',
         help='quantize on a CPU without VNNI or AMX-INT8 too')
@@ -60,17 +74,26 @@ def main():
             'CPUs with AVX512-BF16 or AMX; or tools/export_onnx.py), or '
             'pass --allow-no-vnni to quantize anyway.')
     images = calibration_images(args.calib_dir, args.num_calib)
+    check_image = args.check_image or held_out_image(args.calib_dir, images)
+    if not osp.isfile(check_image):
+        sys.exit(f'--check-image {check_image} can not be found')
+    if osp.realpath(check_image) in map(osp.realpath, images):
+        sys.exit(f'--check-image {check_image} is a calibration image: pick '
+                 'one the calibration does not see')
     model = init_segmentor(args.config, args.checkpoint, 'cpu',
                            args.cfg_options)
     quantize_int8(model, args.out, images, args.shape, args.method)
     check = check_onnx(model, args.out,
-                       prepare_input(model, args.shape, images[0]))
+                       prepare_input(model, args.shape, check_image))
     print(f'wrote {args.out}: int8, input 1x3x{args.shape[0]}x'
           f'{args.shape[1]}, calibrated on {len(images)} image(s) of '
           f'{args.calib_dir} ({args.method})')
-    print(f'int8 vs float on {images[0]}: argmax agreement '
-          f'{check.agreement:.4f}, max |logit diff| '
+    print(f'int8 vs float on {check_image} (not calibrated on): argmax '
+          f'agreement {check.agreement:.4f}, max |logit diff| '
           f'{check.max_abs_diff:.3e} (max |logit| {check.max_abs_logit:.3e})')
+    if check.agreement < args.min_agreement:
+        raise SystemExit(f'argmax agreement {check.agreement:.4f} is below '
+                         f'--min-agreement {args.min_agreement}')
 
 
 if __name__ == '__main__':

@@ -108,8 +108,10 @@ def is_onnx_model(checkpoint: PathLike) -> bool:
 
 def onnx_model_config(cfg: Config, onnx_file: PathLike) -> Config:
     """``cfg`` with its model replaced by an :class:`ONNXRuntimeSegmentor`
-    on ``onnx_file`` that keeps the config's ``data_preprocessor`` (what
-    ``tools/test.py`` does with an ``.onnx`` checkpoint).
+    on ``onnx_file`` that keeps the config's ``data_preprocessor`` and
+    checks it and the test dataset's classes against those the file was
+    exported with (what ``tools/test.py`` does with an ``.onnx``
+    checkpoint).
 
     Raises:
         FileNotFoundError: naming ``onnx_file`` if it does not exist.
@@ -119,6 +121,7 @@ def onnx_model_config(cfg: Config, onnx_file: PathLike) -> Config:
     cfg.model = dict(
         type='ONNXRuntimeSegmentor',
         onnx_file=str(onnx_file),
+        classes=list(dataset_meta_from_config(cfg)['classes']),
         data_preprocessor=cfg.model.data_preprocessor)
     cfg.load_from = None
     return cfg

@@ -23,6 +23,7 @@ from torch import Tensor
 
 from mmseg.models import BaseSegmentor
 from ..analysis.complexity import SegmentorLogits
+from ..models.segmentors.onnxruntime_segmentor import onnxruntime_session
 
 MIN_OPSET = 13
 
@@ -67,7 +68,11 @@ def export_onnx(model: BaseSegmentor,
 
     The model is put in eval mode (and stays there). The file's metadata
     records the preprocessing the input needs (``mean``, ``std``,
-    ``input``) and the ``classes``.
+    ``bgr_to_rgb``, and all three in words as ``input``) and the
+    ``classes``, which :class:`ONNXRuntimeSegmentor` compares with the
+    config it runs under. A graph is one deterministic pass: an MC-dropout
+    model (``mc_samples`` > 1) is refused rather than exported without its
+    sampling.
 
     Args:
         model (BaseSegmentor): The segmentor, on the CPU.
@@ -83,6 +88,14 @@ def export_onnx(model: BaseSegmentor,
         raise ValueError(f'opset must be >= {MIN_OPSET}, got {opset}')
     if len(shape) != 2 or min(shape) < 1:
         raise ValueError(f'shape must be (H, W), got {tuple(shape)}')
+    mc_samples = getattr(model, 'mc_samples', 1)
+    if mc_samples > 1:
+        raise ValueError(
+            f'model.mc_samples={mc_samples}: MC dropout averages '
+            f'{mc_samples} stochastic passes, which an ONNX graph (one pass, '
+            'dropout off) would silently drop; to export the deterministic '
+            'network pass --cfg-options model.mc_samples=1 (weight '
+            'averaging)')
     if getattr(model.backbone, 'compact_indices', True) is False:
         raise ValueError(
             'model.backbone.compact_indices=False unpools with '
@@ -107,6 +120,7 @@ def export_onnx(model: BaseSegmentor,
         input=f'(1, 3, H, W) float32, {channels}, (pixel - mean) / std',
         mean=_rounded(preprocessor.mean),
         std=_rounded(preprocessor.std),
+        bgr_to_rgb=str(bool(preprocessor.channel_conversion)),
         classes=str(list(dataset_meta.get('classes', ()))))
     proto = onnx.load(out_file)
     onnx.helper.set_model_props(proto, meta)
@@ -150,9 +164,8 @@ def check_onnx(model: BaseSegmentor, onnx_file: str,
         inputs (Tensor): Preprocessed (1, 3, H, W) input, e.g. from
             :func:`prepare_input`.
     """
-    _, ort = _require_onnx()
-    session = ort.InferenceSession(
-        onnx_file, providers=['CPUExecutionProvider'])
+    _require_onnx()
+    session = onnxruntime_session(onnx_file)
     theirs = session.run(None, {'input': inputs.numpy()})[0]
     with torch.no_grad():
         ours = SegmentorLogits(model).eval()(inputs).numpy()

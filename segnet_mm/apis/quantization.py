@@ -26,6 +26,47 @@ from .inference import find_images
 from .onnx_export import export_onnx, prepare_input
 
 INT8_FLAGS = ('avx512_vnni', 'avx_vnni', 'amx_int8')
+# What decides int8 and bf16 inference speed on x86: AVX2 and AVX-512
+# kernels, int8 dot products (VNNI, AMX-INT8), bf16 (AVX512-BF16, AMX-BF16).
+SPEED_FLAGS = ('avx2', 'avx512f', 'avx512_vnni', 'avx_vnni', 'avx512_bf16',
+               'amx_tile', 'amx_int8', 'amx_bf16')
+
+
+class CpuInfo(NamedTuple):
+    """The CPU as Linux's /proc/cpuinfo describes it.
+
+    Attributes:
+        model (str): Its ``model name``.
+        flags (frozenset[str]): Its instruction-set flags.
+        known (bool): False where /proc/cpuinfo can not be read.
+    """
+    model: str
+    flags: frozenset
+    known: bool
+
+    def describe(self) -> str:
+        """Model name and which of ``SPEED_FLAGS`` it has."""
+        if not self.known:
+            return 'unknown (no /proc/cpuinfo)'
+        marks = ', '.join(f'{flag} {"yes" if flag in self.flags else "no"}'
+                          for flag in SPEED_FLAGS)
+        return f'{self.model} ({marks})'
+
+
+def read_cpuinfo(cpuinfo: PathLike = '/proc/cpuinfo') -> CpuInfo:
+    """The CPU's model name and flags from Linux's cpuinfo."""
+    try:
+        text = Path(cpuinfo).read_text()
+    except OSError:
+        return CpuInfo('unknown', frozenset(), False)
+    model, flags = 'unknown', set()
+    for line in text.splitlines():
+        key, _, value = line.partition(':')
+        if key.strip() == 'model name':
+            model = value.strip()
+        elif key.strip() == 'flags':
+            flags.update(value.split())
+    return CpuInfo(model, frozenset(flags), True)
 
 
 class Int8Support(NamedTuple):
@@ -46,15 +87,9 @@ class Int8Support(NamedTuple):
 
 def int8_cpu_support(cpuinfo: PathLike = '/proc/cpuinfo') -> Int8Support:
     """Which of VNNI / AMX-INT8 the CPU has (Linux's cpuinfo flags)."""
-    try:
-        text = Path(cpuinfo).read_text()
-    except OSError:
-        return Int8Support((), False)
-    flags = set()
-    for line in text.splitlines():
-        if line.startswith('flags'):
-            flags.update(line.split(':', 1)[1].split())
-    return Int8Support(tuple(f for f in INT8_FLAGS if f in flags), True)
+    info = read_cpuinfo(cpuinfo)
+    return Int8Support(tuple(f for f in INT8_FLAGS if f in info.flags),
+                       info.known)
 
 
 def calibration_images(calib_dir: PathLike, num: int) -> List[str]:
@@ -73,6 +108,25 @@ def calibration_images(calib_dir: PathLike, num: int) -> List[str]:
     images = find_images(calib_dir)
     picks = np.linspace(0, len(images) - 1, min(num, len(images)))
     return [images[i] for i in np.unique(picks.round().astype(int))]
+
+
+def held_out_image(calib_dir: PathLike, calibration: Sequence[str]) -> str:
+    """The first image of ``calib_dir`` (name order) not in
+    ``calibration``, to check the int8 model on an image its activation
+    ranges were not fitted to.
+
+    Raises:
+        ValueError: naming ``calib_dir`` if every image of it calibrates.
+    """
+    images = find_images(calib_dir)
+    seen = set(calibration)
+    unseen = [image for image in images if image not in seen]
+    if not unseen:
+        raise ValueError(
+            f'all {len(images)} images of --calib-dir {calib_dir} calibrate, '
+            'none is left to check the int8 model on: lower --num-calib or '
+            'pass --check-image')
+    return unseen[0]
 
 
 class _CalibrationReader:

@@ -6,8 +6,9 @@ import pytest
 import torch
 
 from segnet_mm.apis import (check_onnx, export_onnx, init_segmentor,
-                            prepare_input)
-from tests.utils import CONFIG, SMALL_MODEL, cfg_options, save_small_checkpoint
+                            prepare_input, quantize_int8)
+from tests.utils import (BAYESIAN_CONFIG, CONFIG, SMALL_MODEL, cfg_options,
+                         save_small_checkpoint)
 
 
 @pytest.fixture
@@ -27,6 +28,7 @@ def test_export_matches_pytorch_on_odd_stage_sizes(tmp_path, model):
     assert {'Equal', 'Where', 'Pad'} <= ops and 'MaxUnpool' not in ops
     props = {p.key: p.value for p in proto.metadata_props}
     assert props['mean'] == '[123.675, 116.28, 103.53]'
+    assert props['bgr_to_rgb'] == 'True'
     assert props['input'].startswith('(1, 3, H, W) float32, RGB')
     assert 'Bicyclist' in props['classes']
 
@@ -69,3 +71,26 @@ def test_export_rejects_bad_arguments(tmp_path, model):
     model.backbone.compact_indices = False
     with pytest.raises(ValueError, match='compact_indices=False'):
         export_onnx(model, str(tmp_path / 'm.onnx'), (64, 96))
+
+
+def test_export_refuses_mc_dropout(tmp_path, camvid_root):
+    """A graph is one pass with dropout off: MC dropout (mc_samples > 1) is
+    refused by export and quantization, weight averaging exports."""
+    ckpt = save_small_checkpoint(tmp_path / 'bayes.pth',
+                                 config=BAYESIAN_CONFIG)
+    model = init_segmentor(BAYESIAN_CONFIG, ckpt, 'cpu',
+                           cfg_options(SMALL_MODEL))
+    assert model.mc_samples == 16
+    out = tmp_path / 'm.onnx'
+    message = ('model.mc_samples=16: .* --cfg-options model.mc_samples=1 '
+               r'\(weight averaging\)')
+    with pytest.raises(ValueError, match=message):
+        export_onnx(model, str(out), (32, 48))
+    with pytest.raises(ValueError, match=message):
+        quantize_int8(model, out, [str(camvid_root / 'train' /
+                                       'train_000.png')], (32, 48))
+    assert not out.exists()
+    averaging = init_segmentor(
+        BAYESIAN_CONFIG, ckpt, 'cpu',
+        cfg_options(SMALL_MODEL + ['model.mc_samples=1']))
+    assert export_onnx(averaging, str(out), (32, 48)) == str(out)

@@ -2,6 +2,8 @@
 here on synthetic frames, so its logits separate the classes as a trained
 model's do (a fresh model's near-equal logits would make any agreement
 figure meaningless)."""
+from collections import Counter
+
 import mmcv
 import numpy as np
 import onnx
@@ -12,9 +14,12 @@ import torch.nn.functional as F
 from mmengine.config import Config
 
 from mmseg.registry import MODELS
-from segnet_mm.apis import (calibration_images, check_onnx, init_segmentor,
-                            int8_cpu_support, prepare_input, quantize_int8)
+from segnet_mm.apis import (calibration_images, check_onnx, held_out_image,
+                            init_segmentor, int8_cpu_support, prepare_input,
+                            quantize_int8, read_cpuinfo)
 from segnet_mm.datasets import CamVidDataset, write_synthetic_camvid
+from segnet_mm.models.segmentors.onnxruntime_segmentor import \
+    onnxruntime_session
 from tests.conftest import REPO_ROOT
 from tests.utils import cfg_options
 
@@ -115,6 +120,49 @@ def test_int8_graph_quantizes_the_convolutions(int8_model):
     assert props['quantization'] == 'int8' and 'Bicyclist' in props['classes']
 
 
+def test_int8_weights_are_per_channel(int8_model):
+    """Each conv weight is dequantized with one scale per output channel
+    (axis 0), not one scale for the whole tensor."""
+    _, int8_file, _ = int8_model
+    proto = onnx.load(int8_file)
+    inits = {i.name: i for i in proto.graph.initializer}
+    producers = {out: node for node in proto.graph.node
+                 for out in node.output}
+    convs = [node for node in proto.graph.node if node.op_type == 'Conv']
+    assert len(convs) == 9
+    for conv in convs:
+        dq = producers[conv.input[1]]
+        out_channels = inits[dq.input[0]].dims[0]
+        axis = [a.i for a in dq.attribute if a.name == 'axis']
+        assert list(inits[dq.input[1]].dims) == [out_channels], conv.name
+        assert axis == [0], conv.name
+
+
+def optimised_ops(onnx_file: str, options, out_file) -> Counter:
+    """Op types of the graph a session with ``options`` runs."""
+    options.optimized_model_filepath = str(out_file)
+    ort.InferenceSession(onnx_file, options,
+                         providers=['CPUExecutionProvider'])
+    return Counter(node.op_type for node in onnx.load(out_file).graph.node)
+
+
+def test_int8_sessions_run_integer_convolutions(trained, int8_model,
+                                                tmp_path):
+    """What onnxruntime runs, in tools/test.py's segmentor and in the speed
+    benchmark: every convolution an integer QLinearConv, none a float Conv
+    on dequantized weights (what an unoptimised session runs)."""
+    cfg, _, _ = trained
+    _, int8_file, _ = int8_model
+    segmentor = init_segmentor(cfg, int8_file)
+    sessions = dict(
+        segmentor=segmentor.session,
+        benchmark=onnxruntime_session(int8_file, 1))
+    for name, session in sessions.items():
+        ops = optimised_ops(int8_file, session.get_session_options(),
+                            tmp_path / f'{name}.onnx')
+        assert ops['QLinearConv'] == 9 and ops['Conv'] == 0, (name, ops)
+
+
 def test_pooling_indices_come_from_the_quantized_values(int8_model):
     """Every MaxPool of the int8 graph, run with its input and outputs
     exposed: the pooled values are the window maxima of what it sees, and
@@ -162,6 +210,30 @@ def test_int8_cpu_support_reads_cpuinfo(tmp_path):
     assert not int8_cpu_support(info).fast
     missing = int8_cpu_support(tmp_path / 'none')
     assert not missing.known and not missing.fast
+
+
+def test_read_cpuinfo(tmp_path):
+    info = tmp_path / 'cpuinfo'
+    info.write_text('processor\t: 0\nmodel name\t: AMD EPYC 7B13\n'
+                    'flags\t\t: fpu avx2 avx512f amx_tile\n')
+    cpu = read_cpuinfo(info)
+    assert cpu.model == 'AMD EPYC 7B13' and 'avx2' in cpu.flags
+    assert cpu.describe() == (
+        'AMD EPYC 7B13 (avx2 yes, avx512f yes, avx512_vnni no, avx_vnni no, '
+        'avx512_bf16 no, amx_tile yes, amx_int8 no, amx_bf16 no)')
+    missing = read_cpuinfo(tmp_path / 'none')
+    assert not missing.known
+    assert missing.describe() == 'unknown (no /proc/cpuinfo)'
+
+
+def test_held_out_image(camvid_root):
+    train = camvid_root / 'train'
+    picks = calibration_images(train, 3)
+    assert held_out_image(train, picks) == str(train / 'train_001.png')
+    assert held_out_image(train, picks) not in picks
+    with pytest.raises(ValueError, match='all 4 images of --calib-dir .* '
+                       'lower --num-calib or pass --check-image'):
+        held_out_image(train, calibration_images(train, 4))
 
 
 def test_calibration_images(tmp_path, camvid_root):

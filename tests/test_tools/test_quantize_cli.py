@@ -32,7 +32,10 @@ def int8_file(trained, tmp_path_factory):  # noqa: F811
     out = tmp_path_factory.mktemp('cli') / 'basic_int8.onnx'
     printed = run_tool(*quantize_args(trained, out))
     assert 'calibrated on 3 image(s)' in printed
-    assert 'argmax agreement' in printed
+    # Calibrated on train_000, 002 and 003; checked on the one left out.
+    held_out = trained[2] / 'train' / 'train_001.png'
+    assert f'int8 vs float on {held_out} (not calibrated on): argmax ' \
+        'agreement' in printed
     return out
 
 
@@ -106,6 +109,23 @@ def test_errors_name_the_problem(trained, tmp_path):  # noqa: F811
     printed = run_failing(*args)
     assert f'checkpoint {args[2]} does not fit the model of' in printed
     assert not out.exists()
+
+
+def test_agreement_gate(trained, tmp_path):  # noqa: F811
+    """The int8 model is checked on an image the calibration did not see and
+    the tool fails below --min-agreement."""
+    _, _, root = trained
+    out = tmp_path / 'x.onnx'
+    calibrated = root / 'train' / 'train_000.png'
+    printed = run_failing(*quantize_args(trained, out), '--check-image',
+                          calibrated)
+    assert f'--check-image {calibrated} is a calibration image' in printed
+    assert not out.exists()
+    unseen = root / 'val' / 'val_000.png'
+    printed = run_failing(*quantize_args(trained, out), '--check-image',
+                          unseen, '--min-agreement', '1.5')
+    assert f'int8 vs float on {unseen} (not calibrated on)' in printed
+    assert 'is below --min-agreement 1.5' in printed
 
 
 def test_refuses_a_cpu_without_vnni(trained, tmp_path, monkeypatch,  # noqa

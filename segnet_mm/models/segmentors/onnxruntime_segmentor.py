@@ -1,7 +1,8 @@
 """A segmentor whose network is an ONNX file run by onnxruntime on the CPU:
 the int8 model ``tools/quantize.py`` writes (or a float export), scored and
 used by the same tools as a PyTorch checkpoint."""
-from typing import List, Optional
+import ast
+from typing import List, Optional, Sequence, Union
 
 import numpy as np
 import torch
@@ -11,6 +12,78 @@ from mmseg.models import BaseSegmentor
 from mmseg.registry import MODELS
 from mmseg.utils import OptSampleList, SampleList
 from .mc_dropout_encoder_decoder import batch_img_metas
+
+
+def onnxruntime_session(model: Union[str, bytes],
+                        num_threads: Optional[int] = None):
+    """An onnxruntime CPU session on an ONNX file (or its bytes) with every
+    graph optimisation (onnxruntime's default, ``ORT_ENABLE_ALL``), which
+    fuses each quantize-dequantize-``Conv`` of an int8 graph into an
+    integer ``QLinearConv``; unoptimised, the int8 graph would run its
+    convolutions in fp32 on dequantized weights.
+
+    Args:
+        model (str | bytes): ONNX file, or a serialized model.
+        num_threads (int, optional): Intra-op threads; None lets
+            onnxruntime choose (one per core). Default: None.
+    """
+    import onnxruntime as ort
+    options = ort.SessionOptions()
+    options.graph_optimization_level = \
+        ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if num_threads:
+        options.intra_op_num_threads = num_threads
+    return ort.InferenceSession(
+        model, options, providers=['CPUExecutionProvider'])
+
+
+def _recorded(onnx_file: str, props: dict, key: str):
+    """The value ``export_onnx`` recorded under ``key``."""
+    if key not in props:
+        raise ValueError(
+            f'{onnx_file} records no {key!r} in its metadata, so it can not '
+            'be checked against the config: export it again with '
+            'tools/export_onnx.py or tools/quantize.py')
+    return ast.literal_eval(props[key])
+
+
+def check_onnx_preprocessing(onnx_file: str, props: dict,
+                             preprocessor: torch.nn.Module,
+                             classes: Sequence[str]) -> None:
+    """The mean, std, channel order and classes ``onnx_file`` was exported
+    with (its metadata ``props``) are the config's.
+
+    Raises:
+        ValueError: naming each that differs, with both values.
+    """
+    def rounded(name):
+        values = getattr(preprocessor, name, None)
+        return None if values is None else [
+            round(float(v), 4) for v in values.flatten()
+        ]
+
+    ours = {
+        'model.data_preprocessor.mean': ('mean', rounded('mean')),
+        'model.data_preprocessor.std': ('std', rounded('std')),
+        'model.data_preprocessor.bgr_to_rgb':
+        ('bgr_to_rgb', bool(getattr(preprocessor, 'channel_conversion',
+                                    False))),
+        "the test dataset's classes": ('classes', list(classes)),
+    }
+    differ = []
+    for config_key, (key, value) in ours.items():
+        theirs = _recorded(onnx_file, props, key)
+        if key in ('mean', 'std'):
+            same = value is not None and len(theirs) == len(value) and \
+                np.allclose(theirs, value, atol=1e-3)
+        else:
+            same = theirs == value
+        if not same:
+            differ.append(f'{key} {theirs} in the file, {value} in '
+                          f'{config_key}')
+    if differ:
+        raise ValueError(f'{onnx_file} does not fit the config: ' +
+                         '; '.join(differ))
 
 
 @MODELS.register_module()
@@ -23,10 +96,14 @@ class ONNXRuntimeSegmentor(BaseSegmentor):
     ``BaseSegmentor.postprocess_result``, so ``predict`` returns what
     ``EncoderDecoder`` returns in ``whole`` mode and mmseg's metrics, demo and
     video tools take it unchanged. The graph has one fixed input size: inputs
-    of another size are refused with both sizes named.
+    of another size are refused with both sizes named. The mean, std,
+    channel order (``bgr_to_rgb``) and classes the file was exported with
+    must be the config's (:func:`check_onnx_preprocessing`).
 
     Args:
         onnx_file (str): The ONNX model.
+        classes (Sequence[str]): The classes the config predicts (its test
+            dataset's).
         data_preprocessor (dict, optional): mmseg's ``SegDataPreProcessor``
             config. Default: None.
         num_threads (int, optional): onnxruntime intra-op threads; None
@@ -36,18 +113,18 @@ class ONNXRuntimeSegmentor(BaseSegmentor):
 
     def __init__(self,
                  onnx_file: str,
+                 classes: Sequence[str],
                  data_preprocessor: Optional[dict] = None,
                  num_threads: Optional[int] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        import onnxruntime as ort
-        options = ort.SessionOptions()
-        if num_threads:
-            options.intra_op_num_threads = num_threads
         self.onnx_file = onnx_file
-        self.session = ort.InferenceSession(
-            onnx_file, options, providers=['CPUExecutionProvider'])
+        self.session = onnxruntime_session(onnx_file, num_threads)
+        check_onnx_preprocessing(
+            onnx_file,
+            self.session.get_modelmeta().custom_metadata_map,
+            self.data_preprocessor, classes)
         graph_input = self.session.get_inputs()[0]
         self.input_name = graph_input.name
         self.input_size = tuple(graph_input.shape[-2:])
