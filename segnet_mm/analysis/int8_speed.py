@@ -4,20 +4,25 @@ channels-last), ONNX Runtime fp32 and ONNX Runtime int8
 (:func:`~segnet_mm.apis.quantize_int8`), each against the peak of its own
 arithmetic measured on the same CPU (a square matrix product in the same
 library and precision), and each path's peak resident memory measured in a
-fresh process. Weights are freshly initialised: speed does not depend on
-their values (accuracy is ``tools/test.py``'s job)."""
+fresh process. Every path runs on the same input (:func:`benchmark_input`)
+with the same number of threads (``torch.set_num_threads`` and ONNX
+Runtime's ``intra_op_num_threads``) and reports the median of its timed
+runs. Weights are freshly initialised: speed does not depend on their
+values (accuracy is ``tools/test.py``'s job)."""
 import os
 import resource
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
-from typing import Callable, Dict, List, NamedTuple, Sequence
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
+from torch import Tensor
 
 PATHS = ('fp32', 'bf16', 'onnxruntime fp32', 'onnxruntime int8')
+WARMUP = 2
 
 
 class PathSpeed(NamedTuple):
@@ -25,25 +30,49 @@ class PathSpeed(NamedTuple):
 
     Attributes:
         name (str): One of ``PATHS``.
-        ms (float): Milliseconds per image (best mean over repeats).
+        ms (float): Milliseconds per image, median of the timed runs.
         peak_gops (float): Its arithmetic's measured peak, GFLOP/s (GOP/s
             for int8).
         peak_rss_mib (float): The measuring process's peak resident memory.
+        threads (int): Threads the path ran on (PyTorch's, or the ONNX
+            Runtime session's intra-op threads).
     """
     name: str
     ms: float
     peak_gops: float
     peak_rss_mib: float
+    threads: int
 
 
-def onnxruntime_matmul_peak(dtype: str, n: int = 1024,
-                            reps: int = 10) -> float:
-    """Best GOP/s of an n x n x n product in ONNX Runtime (CPU): 'float32'
-    ``MatMul`` or 'int8' ``MatMulInteger`` (uint8 x int8 -> int32, the
-    kernel a quantized convolution runs on)."""
+def benchmark_input(shape: Sequence[int]) -> np.ndarray:
+    """The (1, 3, H, W) float32 input every path is timed on."""
+    return np.random.default_rng(0).standard_normal((1, 3, *shape),
+                                                    np.float32)
+
+
+def median_seconds(step: Callable[[], object], warmup: int,
+                   iters: int) -> float:
+    """Median seconds of ``iters`` calls of ``step`` after ``warmup``."""
+    for _ in range(warmup):
+        step()
+    times = []
+    for _ in range(iters):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def onnxruntime_matmul_peak(dtype: str, n: int = 1024, reps: int = 10,
+                            threads: Optional[int] = None) -> float:
+    """Best GOP/s of an n x n x n product in ONNX Runtime (CPU, ``threads``
+    intra-op threads): 'float32' ``MatMul`` or 'int8' ``MatMulInteger``
+    (uint8 x int8 -> int32, the kernel a quantized convolution runs
+    on)."""
     import onnx
-    import onnxruntime as ort
     from onnx import TensorProto, helper
+
+    from ..models.segmentors.onnxruntime_segmentor import onnxruntime_session
     rng = np.random.default_rng(0)
     if dtype == 'float32':
         a = rng.standard_normal((n, n), np.float32)
@@ -64,8 +93,7 @@ def onnxruntime_matmul_peak(dtype: str, n: int = 1024,
         [onnx.numpy_helper.from_array(b, 'b')])
     model = helper.make_model(
         graph, opset_imports=[helper.make_opsetid('', 17)])
-    session = ort.InferenceSession(
-        model.SerializeToString(), providers=['CPUExecutionProvider'])
+    session = onnxruntime_session(model.SerializeToString(), threads)
     session.run(None, {'a': a})
     best = float('inf')
     for _ in range(reps):
@@ -73,22 +101,6 @@ def onnxruntime_matmul_peak(dtype: str, n: int = 1024,
         session.run(None, {'a': a})
         best = min(best, time.perf_counter() - start)
     return 2 * n**3 / best / 1e9
-
-
-def onnxruntime_seconds(onnx_file: str, shape: Sequence[int],
-                        warmup: int = 2, iters: int = 5) -> float:
-    """Seconds per (1, 3, H, W) run of an ONNX model in ONNX Runtime."""
-    import onnxruntime as ort
-    session = ort.InferenceSession(
-        onnx_file, providers=['CPUExecutionProvider'])
-    x = {'input': np.random.default_rng(0).standard_normal(
-        (1, 3, *shape), np.float32)}
-    for _ in range(warmup):
-        session.run(None, x)
-    start = time.perf_counter()
-    for _ in range(iters):
-        session.run(None, x)
-    return (time.perf_counter() - start) / iters
 
 
 def _register_modules() -> None:
@@ -102,20 +114,51 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _path_runner(name: str, config: str, onnx_file: Optional[str],
+                 threads: int) -> Tuple[Callable[[np.ndarray], object], int]:
+    """``run(x)``: one inference of path ``name`` on a (1, 3, H, W) float32
+    array, returning its logits; and the threads it runs on."""
+    if name.startswith('onnxruntime'):
+        from ..models.segmentors.onnxruntime_segmentor import \
+            onnxruntime_session
+        session = onnxruntime_session(onnx_file, threads)
+        input_name = session.get_inputs()[0].name
+        return (lambda x: session.run(None, {input_name: x})[0],
+                session.get_session_options().intra_op_num_threads)
+    from .benchmark import build_model
+    bf16 = name == 'bf16'
+    model = build_model(config, channels_last=bf16).eval()
+    layout = torch.channels_last if bf16 else torch.contiguous_format
+
+    def run(x: np.ndarray) -> Tensor:
+        # cache_enabled=False: inference uses each weight once, so bf16
+        # copies kept for the region would only cost memory.
+        with torch.no_grad(), torch.autocast(
+                'cpu', torch.bfloat16, enabled=bf16, cache_enabled=False):
+            return model(
+                torch.from_numpy(x).contiguous(memory_format=layout),
+                mode='tensor')
+
+    return run, torch.get_num_threads()
+
+
 def _measure_path(name: str, config: str, shape: Sequence[int],
-                  onnx_file: str, iters: int) -> PathSpeed:
+                  onnx_file: Optional[str], iters: int,
+                  threads: int) -> PathSpeed:
     """One path, in the calling (fresh) process."""
     _register_modules()
-    from .benchmark import inference, matmul_peak
-    if name in ('fp32', 'bf16'):
-        bf16 = name == 'bf16'
-        seconds = inference(config, shape, bf16, None, iters=iters)['seconds']
-        peak = matmul_peak(torch.bfloat16 if bf16 else torch.float32)
-    else:
-        seconds = onnxruntime_seconds(onnx_file, shape, iters=iters)
+    from .benchmark import matmul_peak
+    torch.set_num_threads(threads)
+    run, used = _path_runner(name, config, onnx_file, threads)
+    x = benchmark_input(shape)
+    seconds = median_seconds(lambda: run(x), WARMUP, iters)
+    if name.startswith('onnxruntime'):
         peak = onnxruntime_matmul_peak(
-            'int8' if name.endswith('int8') else 'float32')
-    return PathSpeed(name, seconds * 1e3, peak, _peak_rss_mib())
+            'int8' if name.endswith('int8') else 'float32', threads=threads)
+    else:
+        peak = matmul_peak(
+            torch.bfloat16 if name == 'bf16' else torch.float32)
+    return PathSpeed(name, seconds * 1e3, peak, _peak_rss_mib(), used)
 
 
 def _export(config: str, shape: Sequence[int],
@@ -145,6 +188,7 @@ def _export(config: str, shape: Sequence[int],
 
 def int8_speed(config: str, shape: Sequence[int] = (360, 480),
                paths: Sequence[str] = PATHS, iters: int = 5,
+               threads: Optional[int] = None,
                runner: Callable = None) -> List[PathSpeed]:
     """Measure ``paths`` of ``config`` one after another, each in a fresh
     process (so each peak memory is its own).
@@ -153,7 +197,10 @@ def int8_speed(config: str, shape: Sequence[int] = (360, 480),
         config (str): Config file.
         shape (Sequence[int]): (H, W). Default: (360, 480).
         paths (Sequence[str]): Some of ``PATHS``. Default: all.
-        iters (int): Timed runs per path (after 2 warm-up runs). Default: 5.
+        iters (int): Timed runs per path (after 2 warm-up runs), of which
+            the median is reported. Default: 5.
+        threads (int, optional): Threads of every path; None takes the
+            cores this process may run on. Default: None.
         runner (Callable, optional): ``runner(fn, *args)`` running one
             measurement; default: a fresh spawned process each.
     """
@@ -161,13 +208,14 @@ def int8_speed(config: str, shape: Sequence[int] = (360, 480),
     if unknown:
         raise ValueError(f'unknown paths {sorted(unknown)}: choose from '
                          f'{list(PATHS)}')
+    threads = threads or len(os.sched_getaffinity(0))
     run = runner or _in_fresh_process
     with tempfile.TemporaryDirectory() as tmp:
         files = run(_export, config, tuple(shape), tmp) if any(
             p.startswith('onnxruntime') for p in paths) else {}
         return [
             run(_measure_path, name, config, tuple(shape), files.get(name),
-                iters) for name in paths
+                iters, threads) for name in paths
         ]
 
 

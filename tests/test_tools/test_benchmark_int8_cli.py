@@ -1,0 +1,23 @@
+"""tools/benchmark_int8.py through the real CLI, on the small SegNet."""
+import json
+
+from segnet_mm.apis import read_cpuinfo
+from tests.utils import run_tool, write_small_config
+
+
+def test_names_the_cpu_and_the_threads(tmp_path):
+    config = write_small_config(tmp_path / 'small.py')
+    out = tmp_path / 'rows.json'
+    printed = run_tool('tools/benchmark_int8.py', config, '--shape', 32, 48,
+                       '--iters', 1, '--threads', 1, '--paths',
+                       'onnxruntime fp32', '--out', out)
+    cpu = read_cpuinfo()
+    assert cpu.known, 'this test reads /proc/cpuinfo'
+    line = f'CPU: {cpu.model} (avx2 {"yes" if "avx2" in cpu.flags else "no"}'
+    assert line in printed
+    assert 'avx512_vnni ' in printed and 'amx_int8 ' in printed
+    assert 'threads: 1 per path' in printed
+    assert 'median of 1 runs' in printed
+    saved = json.loads(out.read_text())
+    assert saved['cpu'] == cpu.describe() and saved['threads'] == 1
+    assert [r['threads'] for r in saved['rows']] == [1]
