@@ -2,33 +2,18 @@
 tools/test.py evaluates the MC-dropout model (with BF score beside mIoU)."""
 import cv2
 import numpy as np
-import torch
 from PIL import Image
 
-from mmseg.registry import MODELS
 from segnet_mm.datasets import CamVidDataset
 from tests.conftest import REPO_ROOT
-from tests.utils import (BAYESIAN_CONFIG, SMALL_MODEL, data_options,
-                         run_tool, small_config)
+from tests.utils import (SMALL_MODEL, data_options, run_tool,
+                         sharpened_bayesian_checkpoint)
 
 CONFIG = REPO_ROOT / 'configs/bayesian-segnet_camvid.py'
 
 
-def tiny_checkpoint(path):
-    torch.manual_seed(0)
-    model = MODELS.build(small_config(BAYESIAN_CONFIG).model)
-    model.init_weights()
-    # mmseg inits the classifier with std 0.01: near-uniform softmax whose
-    # variance rounds to 0 in the PNG. Sharpen it.
-    model.decode_head.conv_seg.weight.data.mul_(1000)
-    torch.save(
-        dict(state_dict=model.state_dict(),
-             meta=dict(dataset_meta=dict(CamVidDataset.METAINFO))), path)
-    return path
-
-
 def test_uncertainty_maps_cli(tmp_path, camvid_root):
-    ckpt = tiny_checkpoint(tmp_path / 'tiny.pth')
+    ckpt = sharpened_bayesian_checkpoint(tmp_path / 'tiny.pth')
     out = run_tool('tools/uncertainty.py', camvid_root / 'test', CONFIG, ckpt,
                    '--out-dir', tmp_path / 'maps', '--num-samples', '3',
                    '--cfg-options', *SMALL_MODEL)
@@ -51,7 +36,7 @@ def test_uncertainty_maps_cli(tmp_path, camvid_root):
 
 
 def test_tools_test_runs_mc_dropout_with_bf_score(tmp_path, camvid_root):
-    ckpt = tiny_checkpoint(tmp_path / 'tiny.pth')
+    ckpt = sharpened_bayesian_checkpoint(tmp_path / 'tiny.pth')
     config = tmp_path / 'bayesian_bf.py'
     config.write_text(
         f"_base_ = ['{CONFIG}']\n"

@@ -9,7 +9,6 @@ import pytest
 import torch
 from mmengine.structures import PixelData
 
-from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 from segnet_mm.datasets import CamVidDataset
 from segnet_mm.visualization.reliability import (
@@ -18,7 +17,8 @@ from segnet_mm.visualization.reliability import (
     plot_qualitative, plot_reliability, qualitative_frames, reliability_of,
     split_dataset)
 from tests.utils import (BAYESIAN_CONFIG, SMALL_MODEL, cfg_options,
-                         data_options, run_tool, small_config)
+                         data_options, run_tool,
+                         sharpened_bayesian_checkpoint, small_config)
 
 META = dict(classes=('a', 'b'), palette=[[0, 0, 0], [255, 255, 255]])
 
@@ -131,19 +131,6 @@ def test_plot_qualitative_writes_png(tmp_path):
     assert image.std() > 0
 
 
-def bayesian_checkpoint(path):
-    """The small Bayesian SegNet with a sharpened classifier (mmseg's std
-    0.01 init gives a near-uniform softmax, all in the lowest bins)."""
-    torch.manual_seed(0)
-    model = MODELS.build(small_config(BAYESIAN_CONFIG).model)
-    model.init_weights()
-    model.decode_head.conv_seg.weight.data.mul_(1000)
-    torch.save(
-        dict(state_dict=model.state_dict(),
-             meta=dict(dataset_meta=dict(CamVidDataset.METAINFO))), path)
-    return path
-
-
 def test_frame_indices(camvid_root):
     cfg = small_config(BAYESIAN_CONFIG)
     cfg.merge_from_dict(cfg_options(data_options(camvid_root)))
@@ -157,7 +144,7 @@ def test_frame_indices(camvid_root):
 
 def test_compute_reliability_and_frames_on_a_small_model(
         tmp_path, camvid_root):
-    ckpt = bayesian_checkpoint(tmp_path / 'tiny.pth')
+    ckpt = sharpened_bayesian_checkpoint(tmp_path / 'tiny.pth')
     options = cfg_options(SMALL_MODEL + data_options(camvid_root))
     settings = default_settings(1.5, 2)
     results = compute_reliability(BAYESIAN_CONFIG, ckpt, settings, 'test', 2,
@@ -200,7 +187,7 @@ def test_compute_reliability_and_frames_on_a_small_model(
 
 
 def test_plot_reliability_cli(tmp_path, camvid_root):
-    ckpt = bayesian_checkpoint(tmp_path / 'tiny.pth')
+    ckpt = sharpened_bayesian_checkpoint(tmp_path / 'tiny.pth')
     out = run_tool('tools/plot_reliability.py', BAYESIAN_CONFIG, ckpt,
                    '--num-images', '1', '--temperature', '1.5',
                    '--mc-samples', '2', '--out', tmp_path / 'rel.png',
