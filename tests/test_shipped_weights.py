@@ -35,7 +35,8 @@ def test_sha256_as_recorded(path):
 
 
 def test_metafile_points_at_the_shipped_weights():
-    meta = yaml.safe_load((REPO_ROOT / 'configs' / 'metafile.yaml').read_text())
+    metafile = REPO_ROOT / 'configs' / 'metafile.yaml'
+    meta = yaml.safe_load(metafile.read_text())
     weights = {
         m['Name']: m['Weights']
         for m in meta['Models'] if 'Weights' in m

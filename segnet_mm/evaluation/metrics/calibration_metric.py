@@ -57,8 +57,8 @@ class CalibrationMetric(BaseMetric):
     ``num_uncertainty_bins`` equal-width bins over [0, log K] per
     correct/wrong pixel, of which only the occupied bins are kept, on the
     CPU: per uncertainty at most 8 bytes a pixel and 160 KB an image at
-    10,000 bins. AUROC and AUPR are exact for the binned values, pixels in one bin
-    counting as tied. The AUROC's binning error is at most half the
+    10,000 bins. AUROC and AUPR are exact for the binned values, pixels in
+    one bin counting as tied. The AUROC's binning error is at most half the
     fraction of (wrong, correct) pixel pairs that share a bin; it is logged
     beside the AUROC (4M pixels with labels drawn from an 11-class softmax,
     35% wrong, 10,000 bins: bound 0.006 points, error under 1e-6 points).
