@@ -49,6 +49,7 @@ setup(
     version=get_version(),
     description='SegNet (Badrinarayanan et al., TPAMI 2017) as an '
     'MMSegmentation plugin',
+    license='Apache License 2.0',
     packages=find_packages(include=['segnet_mm', 'segnet_mm.*']),
     package_data={
         'segnet_mm': [
