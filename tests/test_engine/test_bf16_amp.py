@@ -1,12 +1,11 @@
 from contextlib import contextmanager
-from types import SimpleNamespace
 
 import pytest
 import torch
 from mmengine.config import Config
 
 from mmseg.registry import MODELS, OPTIM_WRAPPERS
-from segnet_mm.engine import ChannelsLastHook, enable_amp, enable_eval_amp
+from segnet_mm.engine import enable_amp, enable_eval_amp
 from segnet_mm.engine.optimizers import bf16_amp_optim_wrapper
 from tests.conftest import REPO_ROOT
 from tests.utils import small_config
@@ -133,10 +132,3 @@ def test_enable_amp_rejects_unknown_device_and_wrapper():
     cfg.optim_wrapper.type = 'SomeOtherWrapper'
     with pytest.raises(ValueError, match="'SomeOtherWrapper'"):
         enable_amp(cfg, 'cpu')
-
-
-def test_channels_last_hook():
-    model = small_segnet()
-    ChannelsLastHook().before_run(SimpleNamespace(model=model))
-    conv = model.backbone.stages[1][0].conv.weight
-    assert conv.is_contiguous(memory_format=torch.channels_last)
