@@ -307,7 +307,8 @@ def macs_and_params(config: Union[str, Config], shape) -> Dict:
     """MACs of one (1, 3, H, W) forward pass (pooling and unpooling
     counted), the parameter count, all and used at inference; ops left
     uncounted are listed."""
-    from .complexity import SegmentorLogits, count_macs
+    from ..models.utils import SegmentorLogits
+    from .complexity import count_macs
     model = build_model(config, channels_last=False).eval()
     total, unsupported, _ = count_macs(SegmentorLogits(model),
                                        torch.randn(1, 3, *shape))
