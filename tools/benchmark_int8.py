@@ -12,7 +12,7 @@ from mmseg.utils import register_all_modules
 from segnet_mm.analysis import int8_speed, speed_table
 from segnet_mm.analysis.benchmark import macs_and_params
 from segnet_mm.analysis.int8_speed import PATHS
-from segnet_mm.apis import read_cpuinfo
+from segnet_mm.utils import read_cpuinfo
 
 
 def parse_args():

@@ -4,7 +4,6 @@ test results its work dir holds. A value that was not measured stays
 None and prints blank."""
 import json
 import math
-import platform
 from datetime import date
 from pathlib import Path
 from typing import Dict, Optional, Sequence, Tuple
@@ -12,6 +11,7 @@ from typing import Dict, Optional, Sequence, Tuple
 import torch
 from mmengine.config import Config
 
+from ..utils.cpuinfo import read_cpuinfo
 from ..utils.typing_utils import PathLike
 from .run_results import final_val, final_test, train_device
 
@@ -31,15 +31,8 @@ def padded_shape(cfg: Config, shape: Sequence[int]) -> Tuple[int, int]:
 
 
 def machine_name() -> str:
-    """The CPU's model name and core count, for the speed columns."""
-    name = platform.processor() or platform.machine()
-    cpuinfo = Path('/proc/cpuinfo')
-    if cpuinfo.is_file():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith('model name'):
-                name = line.split(':', 1)[1].strip()
-                break
-    return f'{name}, {torch.get_num_threads()} threads'
+    """The CPU's model name and thread count, for the speed columns."""
+    return f'{read_cpuinfo().model}, {torch.get_num_threads()} threads'
 
 
 def save_speed(work_dir: PathLike, inference_ms: float,

@@ -43,17 +43,6 @@ SEGNET_HANDLES = {
 }
 
 
-class SegmentorLogits(torch.nn.Module):
-    """``segmentor(x, mode='tensor')`` as a one-input module, for tracing."""
-
-    def __init__(self, segmentor: torch.nn.Module):
-        super().__init__()
-        self.segmentor = segmentor
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.segmentor(x, mode='tensor')
-
-
 def count_macs(model: torch.nn.Module,
                inputs: torch.Tensor) -> Tuple[int, Counter, dict]:
     """Multiply-accumulates of one ``model(inputs)`` call.

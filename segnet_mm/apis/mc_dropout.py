@@ -1,5 +1,5 @@
-"""Monte Carlo dropout inference (Bayesian SegNet): raw statistics of
-preprocessed batches, and uncertainty maps of image files."""
+"""Monte Carlo dropout inference (Bayesian SegNet): a config's model as
+:class:`MCDropoutEncoderDecoder`, and uncertainty maps of image files."""
 import copy
 import inspect
 import math
@@ -11,51 +11,16 @@ import cv2
 import numpy as np
 from mmengine.config import Config
 from PIL import Image
-from torch import Tensor
 
 from mmseg.apis import inference_model
 from mmseg.models import BaseSegmentor
 from mmseg.structures import SegDataSample
 from ..models.segmentors import MCDropoutEncoderDecoder
-from ..models.segmentors.mc_dropout_encoder_decoder import batch_img_metas
-from ..models.utils import MCDropoutResult, mc_dropout_sample
 from ..utils.typing_utils import PathLike
 from .inference import init_segmentor
 
 # Segmentors that MCDropoutEncoderDecoder can stand in for.
 MC_DROPOUT_TYPES = ('EncoderDecoder', 'MCDropoutEncoderDecoder')
-
-
-def mc_dropout_predict(model: BaseSegmentor,
-                       inputs: Tensor,
-                       num_samples: int = 16,
-                       img_metas: Optional[List[dict]] = None
-                       ) -> MCDropoutResult:
-    """T stochastic passes of ``model.inference`` with only dropout on.
-
-    BN and every other layer keep their mode (eval: running statistics,
-    no updates); dropout layers get their mode back afterwards. No
-    post-processing: the maps are at the input's size.
-
-    Args:
-        model (BaseSegmentor): An ``EncoderDecoder`` with dropout layers.
-        inputs (Tensor): Normalised images, (N, 3, H, W), as the model's
-            data preprocessor returns them.
-        num_samples (int): T >= 1. Default: 16.
-        img_metas (list[dict], optional): Per-image metainfo for
-            ``inference``. Default: unpadded, ``ori_shape = (H, W)``.
-
-    Returns:
-        MCDropoutResult: mean softmax (N, K, H, W), its argmax (N, H, W),
-        predictive entropy (N, H, W) in [0, log K] nats, and the variance of
-        the T softmax samples averaged over classes (N, H, W).
-
-    Raises:
-        ValueError: if the model has no dropout layer or T < 1.
-    """
-    metas = img_metas or batch_img_metas(inputs, None)
-    return mc_dropout_sample(model, lambda: model.inference(inputs, metas),
-                             num_samples)
 
 
 def init_mc_dropout_segmentor(config: Union[PathLike, Config],

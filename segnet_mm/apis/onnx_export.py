@@ -22,8 +22,8 @@ import torch
 from torch import Tensor
 
 from mmseg.models import BaseSegmentor
-from ..analysis.complexity import SegmentorLogits
 from ..models.segmentors.onnxruntime_segmentor import onnxruntime_session
+from ..models.utils import SegmentorLogits
 
 MIN_OPSET = 13
 

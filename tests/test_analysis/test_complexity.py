@@ -1,7 +1,8 @@
 import torch
 
 from mmseg.registry import MODELS
-from segnet_mm.analysis.complexity import SegmentorLogits, count_macs
+from segnet_mm.analysis.complexity import count_macs
+from segnet_mm.models.utils import SegmentorLogits
 
 CHANNELS = (4, 8, 8, 16, 16)
 NUM_CONVS = (2, 2, 3, 3, 3)

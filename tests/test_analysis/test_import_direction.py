@@ -1,5 +1,6 @@
 """The imports between packages point one way: visualization reads through
-analysis, never the reverse, and the package never reaches into tools/."""
+analysis and analysis measures through apis, never the reverse, and the
+package never reaches into tools/."""
 import ast
 from pathlib import Path
 from typing import Dict, Set
@@ -47,10 +48,10 @@ def within(name: str, package: str) -> bool:
 
 def test_relative_imports_are_resolved():
     imports = package_imports()
-    assert 'segnet_mm.analysis.scalars' in imports[
+    assert 'segnet_mm.analysis.run_logs' in imports[
         'segnet_mm.visualization.curves']
     assert 'segnet_mm.analysis.benchmark' in imports[
-        'segnet_mm.analysis.int8_speed']
+        'segnet_mm.analysis.inference_paths']
 
 
 def test_analysis_does_not_import_visualization():
@@ -59,6 +60,15 @@ def test_analysis_does_not_import_visualization():
                        if within(n, 'segnet_mm.visualization'))
         for module, names in package_imports().items()
         if within(module, 'segnet_mm.analysis')
+    }
+    assert not {m: n for m, n in wrong.items() if n}
+
+
+def test_apis_does_not_import_analysis():
+    wrong = {
+        module: sorted(n for n in names if within(n, 'segnet_mm.analysis'))
+        for module, names in package_imports().items()
+        if within(module, 'segnet_mm.apis')
     }
     assert not {m: n for m, n in wrong.items() if n}
 

@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from mmseg.apis import MMSegInferencer, inference_model
-from segnet_mm.apis import (colorize, find_images, init_segmentor,
-                            segment_images)
+from segnet_mm.apis import find_images, init_segmentor, segment_images
+from segnet_mm.apis.inference import colorize
 from segnet_mm.datasets import CamVidDataset
 from tests.utils import (CONFIG, SMALL_MODEL, cfg_options,
                          save_small_checkpoint, small_config)
@@ -116,7 +116,7 @@ def test_mmseg_inferencer_runs_our_model(tmp_path, camvid_root, checkpoint):
 def test_dataset_meta_from_config_follows_class_subset():
     from mmengine.config import Config
 
-    from segnet_mm.apis import dataset_meta_from_config
+    from segnet_mm.apis.inference import dataset_meta_from_config
     from segnet_mm.datasets import CamVidDataset
     from tests.conftest import REPO_ROOT
     cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')

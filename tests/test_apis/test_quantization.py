@@ -16,7 +16,7 @@ from mmengine.config import Config
 from mmseg.registry import MODELS
 from segnet_mm.apis import (calibration_images, check_onnx, held_out_image,
                             init_segmentor, int8_cpu_support, prepare_input,
-                            quantize_int8, read_cpuinfo)
+                            quantize_int8)
 from segnet_mm.datasets import CamVidDataset, write_synthetic_camvid
 from segnet_mm.models.segmentors.onnxruntime_segmentor import \
     onnxruntime_session
@@ -210,20 +210,6 @@ def test_int8_cpu_support_reads_cpuinfo(tmp_path):
     assert not int8_cpu_support(info).fast
     missing = int8_cpu_support(tmp_path / 'none')
     assert not missing.known and not missing.fast
-
-
-def test_read_cpuinfo(tmp_path):
-    info = tmp_path / 'cpuinfo'
-    info.write_text('processor\t: 0\nmodel name\t: AMD EPYC 7B13\n'
-                    'flags\t\t: fpu avx2 avx512f amx_tile\n')
-    cpu = read_cpuinfo(info)
-    assert cpu.model == 'AMD EPYC 7B13' and 'avx2' in cpu.flags
-    assert cpu.describe() == (
-        'AMD EPYC 7B13 (avx2 yes, avx512f yes, avx512_vnni no, avx_vnni no, '
-        'avx512_bf16 no, amx_tile yes, amx_int8 no, amx_bf16 no)')
-    missing = read_cpuinfo(tmp_path / 'none')
-    assert not missing.known
-    assert missing.describe() == 'unknown (no /proc/cpuinfo)'
 
 
 def test_held_out_image(camvid_root):

@@ -1,7 +1,7 @@
 """tools/benchmark_int8.py through the real CLI, on the small SegNet."""
 import json
 
-from segnet_mm.apis import read_cpuinfo
+from segnet_mm.utils import read_cpuinfo
 from tests.utils import run_tool, write_small_config
 
 

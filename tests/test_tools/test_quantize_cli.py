@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from segnet_mm.apis import Int8Support, init_segmentor
+from segnet_mm.apis import init_segmentor
+from segnet_mm.apis.quantization import Int8Support
 from tests.conftest import REPO_ROOT
 from tests.test_apis.test_quantization import SHAPE
 from tests.test_apis.test_quantization import trained  # noqa: F401,F811

@@ -1,5 +1,3 @@
-from typing import List
-
 import torch
 from mmengine.structures import PixelData
 from torch import Tensor
@@ -8,18 +6,7 @@ from mmseg.models.segmentors import EncoderDecoder
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 from mmseg.utils import OptSampleList, SampleList
-from ..utils.mc_dropout import dropout_layers, mc_dropout_sample
-
-
-def batch_img_metas(inputs: Tensor, data_samples: OptSampleList) -> List[dict]:
-    """The samples' metainfo, or unpadded full-size metas without samples."""
-    if data_samples is not None:
-        return [sample.metainfo for sample in data_samples]
-    shape = inputs.shape[2:]
-    return [
-        dict(ori_shape=shape, img_shape=shape, pad_shape=shape,
-             padding_size=[0, 0, 0, 0]) for _ in range(inputs.shape[0])
-    ]
+from ..utils import batch_img_metas, dropout_layers, mc_dropout_sample
 
 
 @MODELS.register_module()

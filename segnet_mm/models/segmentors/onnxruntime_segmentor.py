@@ -11,7 +11,7 @@ from torch import Tensor
 from mmseg.models import BaseSegmentor
 from mmseg.registry import MODELS
 from mmseg.utils import OptSampleList, SampleList
-from .mc_dropout_encoder_decoder import batch_img_metas
+from ..utils import batch_img_metas
 
 
 def onnxruntime_session(model: Union[str, bytes],
