@@ -10,8 +10,8 @@ no index is computed in one precision and applied in another.
 
 int8 convolutions are fast on CPUs with VNNI (AVX512-VNNI, AVX-VNNI) or
 AMX-INT8; without them onnxruntime falls back to AVX2 kernels that are
-barely faster than float (SegNet-Basic at 360x480: 1.08x, measured in
-docs/deployment.md); :func:`int8_cpu_support` says which this CPU has.
+little faster than float (measured in docs/deployment.md);
+:func:`int8_cpu_support` says which this CPU has.
 """
 import os
 import tempfile

@@ -27,8 +27,8 @@ class NonFiniteLossHook(Hook):
     Non-finite weights after any other update make the next loss
     non-finite, so training stops at most one iteration after they appear.
     Checking the weights only there, not after every update, saves a pass
-    over all of them per iteration (183 ms per iteration for SegNet on a
-    2-core AMD EPYC; on a GPU, two kernels per tensor and a device sync).
+    over all of them per iteration (on a GPU, two kernels per tensor and a
+    device sync; its cost on a CPU is in docs/reliability.md).
     """
     priority = 'ABOVE_NORMAL'
 

@@ -11,8 +11,8 @@ from mmseg.registry import OPTIM_WRAPPERS
 
 def cpu_has_bf16_hardware() -> bool:
     """Whether this CPU computes bf16 natively (AVX512-BF16 or AMX), as
-    oneDNN sees it. Elsewhere bf16 is emulated: on a 2-core AVX2-only AMD
-    EPYC a bf16 matrix product ran at 0.9 GFLOP/s against 81 in fp32."""
+    oneDNN sees it. Elsewhere bf16 is emulated, many times slower than
+    fp32 (measured in docs/get_started.md)."""
     return torch.ops.mkldnn._is_mkldnn_bf16_supported()
 
 

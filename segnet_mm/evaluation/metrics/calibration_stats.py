@@ -3,13 +3,12 @@ Brier score, AUROC and AUPR of per-pixel uncertainties), their sum over
 images, and the scores of that sum.
 
 Why our own histograms: torchmetrics 1.9's ``MulticlassCalibrationError``
-keeps every pixel's confidence and correctness (measured: 8 bytes a pixel,
-8 MB after 1M pixels, so 320 MB for CamVid test and 8 GB for Cityscapes
-val), and ``BinaryAUROC(thresholds=10000)``, fixed in memory, compares each
-pixel with every threshold (28.9 s per 100k pixels on 2 CPU cores, against
-0.12 s for all our statistics); on that fixture they agree with ours to
-2e-6 (ECE) and 1e-6 (AUROC). torch-uncertainty's ``CalibrationError``
-wraps those torchmetrics classes; netcal measures whole numpy arrays.
+keeps every pixel's confidence and correctness (memory grows with the
+pixels scored), and ``BinaryAUROC(thresholds=10000)``, fixed in memory,
+compares each pixel with every threshold (slow); both agree with ours
+(docs/segnet_family.md has the comparison). torch-uncertainty's
+``CalibrationError`` wraps those torchmetrics classes; netcal measures
+whole numpy arrays.
 """
 import math
 from collections import OrderedDict
