@@ -16,14 +16,12 @@ fresh process.
 import argparse
 import json
 import os.path as osp
-import subprocess
-import sys
 
 import mmseg
 import torch
 
-from segnet_mm.analysis import speed_report as report
-from segnet_mm.analysis.comparison import round_up
+from segnet_mm.analysis import report
+from segnet_mm.analysis import speed_suite as suite
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SEGNET = osp.join(REPO, 'configs/segnet_camvid.py')
@@ -53,54 +51,24 @@ def parse_args():
     parser.add_argument('--no-baselines', action='store_true',
                         help='SegNet only')
     parser.add_argument('--out', help='also write the results as JSON')
-    parser.add_argument('--worker', help=argparse.SUPPRESS)
     return parser.parse_args()
-
-
-def measure_in_fresh_process(**spec) -> dict:
-    """segnet_mm.analysis.benchmark.run_measurement(spec) in a fresh
-    process."""
-    proc = subprocess.run(
-        [sys.executable, __file__, '--worker', json.dumps(spec)],
-        capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f'measurement {spec} failed:\n'
-                           f'{proc.stderr[-2000:]}')
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def run_worker(spec: str) -> None:
-    import segnet_mm  # noqa: F401
-    from mmseg.utils import register_all_modules
-    from segnet_mm.analysis.benchmark import run_measurement
-    register_all_modules()
-    print(json.dumps(run_measurement(json.loads(spec))))
 
 
 def inference_rows(args, peak_before: dict) -> tuple:
     """Measure every model and path; print the table; return its rows and
     the matmul peak (best of before and after the models)."""
-    models = {'SegNet': (SEGNET, 1, report.SEGNET_PATHS)}
+    models = {'SegNet': (SEGNET, 1, suite.SEGNET_PATHS)}
     if not args.no_baselines:
         models.update({
-            name: (mmseg_config(rel), divisor, report.BASELINE_PATHS)
+            name: (mmseg_config(rel), divisor, suite.BASELINE_PATHS)
             for name, (rel, divisor) in BASELINES.items()
         })
-    measured = []
-    for name, (config, divisor, paths) in models.items():
-        shape = round_up(args.shape, divisor)
-        cost = measure_in_fresh_process(kind='macs', config=config,
-                                        shape=list(shape))
-        if cost['unsupported']:
-            print(f'WARNING {name}: ops not counted: {cost["unsupported"]}')
-        for label, spec in report.inference_specs(config, shape, paths,
-                                                  args.iters).items():
-            measured.append((name, shape, label, spec['bf16_channels_last'],
-                             cost, measure_in_fresh_process(**spec)))
-    peak = report.best_peak(peak_before,
-                            measure_in_fresh_process(kind='peak'))
+    rows, peak, uncounted = suite.run_inference_suite(
+        models, args.shape, args.iters, peak_before)
+    for name, ops in uncounted.items():
+        if ops:
+            print(f'WARNING {name}: ops not counted: {ops}')
     print(report.peak_line(peak, torch.get_num_threads()) + '\n')
-    rows = [report.inference_row(*m, peak) for m in measured]
     print(report.inference_table(rows))
     return rows, peak
 
@@ -111,28 +79,21 @@ def training_steps(args) -> dict:
     print(f'\nSegNet training step, batch {args.batch} at {h}x{w} '
           f'(Runner: {osp.relpath(RUNNER_CONFIG, REPO)}, synthetic '
           f'{DATA_SHAPE[0]}x{DATA_SHAPE[1]} data resized)')
-    specs = report.training_specs(SEGNET, RUNNER_CONFIG, args.train_shape,
-                                  args.batch, args.iters, DATA_SHAPE)
-    train = {
-        label: measure_in_fresh_process(**spec)
-        for label, spec in specs.items()
-    }
+    train = suite.run_training_suite(SEGNET, RUNNER_CONFIG, args.train_shape,
+                                     args.batch, args.iters, DATA_SHAPE)
     print(report.training_table(train, args.batch))
     return train
 
 
 def main():
     args = parse_args()
-    if args.worker:
-        run_worker(args.worker)
-        return
     results = dict(machine=dict(threads=torch.get_num_threads(),
                                 cpu=torch.backends.cpu.get_cpu_capability()))
     rows, results['peak_gflops'] = inference_rows(
-        args, measure_in_fresh_process(kind='peak'))
+        args, suite.measure_in_fresh_process(dict(kind='peak')))
     results['inference'] = rows
     results['train'] = training_steps(args)
-    results['ratios'] = report.speed_ratios(rows, results['train'])
+    results['ratios'] = suite.speed_ratios(rows, results['train'])
     print('\n' + report.ratios_text(results['ratios']))
     if args.out:
         with open(args.out, 'w') as f:

@@ -17,7 +17,7 @@ from mmseg.utils import register_all_modules
 
 from segnet_mm.analysis.comparison import machine_name
 from segnet_mm.analysis.train_speed import pipeline_seconds
-from segnet_mm.utils.run_config import load_run_config
+from segnet_mm.utils.config_edits import load_run_config
 
 
 def parse_args():

@@ -1,4 +1,5 @@
-"""int8 against float inference on this CPU: ``python
+"""int8 against float inference on this CPU (PyTorch fp32 and bf16, ONNX
+Runtime fp32 and int8): ``python
 tools/benchmark_int8.py CONFIG [--shape H W] [--iters N] [--threads N]
 [--paths ...] [--out JSON]``. Prints the CPU (model name and the flags
 that decide int8 and bf16 speed), the threads every path runs on, the
@@ -9,9 +10,9 @@ import json
 import os
 
 from mmseg.utils import register_all_modules
-from segnet_mm.analysis import int8_speed, speed_table
 from segnet_mm.analysis.benchmark import macs_and_params
-from segnet_mm.analysis.int8_speed import PATHS
+from segnet_mm.analysis.inference_paths import PATHS, time_inference_paths
+from segnet_mm.analysis.report import path_speed_table
 from segnet_mm.utils import read_cpuinfo
 
 
@@ -40,11 +41,11 @@ def main():
     print(f'threads: {args.threads} per path (torch.set_num_threads, ONNX '
           'Runtime intra_op_num_threads)')
     macs = macs_and_params(args.config, args.shape)['macs']
-    rows = int8_speed(args.config, args.shape, args.paths, args.iters,
-                      args.threads)
+    rows = time_inference_paths(args.config, args.shape, args.paths,
+                                args.iters, args.threads)
     print(f'{args.config} at {args.shape[0]}x{args.shape[1]}, batch 1, '
           f'{macs / 1e9:.1f} GMACs, median of {args.iters} runs')
-    print(speed_table(rows, macs))
+    print(path_speed_table(rows, macs))
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(dict(cpu=cpu, threads=args.threads, macs=macs,

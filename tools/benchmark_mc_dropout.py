@@ -14,6 +14,7 @@ from mmengine.config import DictAction
 
 from segnet_mm.analysis.comparison import machine_name
 from segnet_mm.analysis.mc_dropout_speed import mc_dropout_ms_per_image
+from segnet_mm.analysis.report import mc_dropout_table
 
 
 def parse_args():
@@ -44,11 +45,7 @@ def main():
                                  cfg_options=args.cfg_options)
     print(f'{machine_name()}, fp32, input {args.shape[0]}x{args.shape[1]}, '
           f'median of {args.iters}\n')
-    print('| T | ms/img | x weight averaging |\n|---|---|---|')
-    base = ms.get(1)
-    for t, value in ms.items():
-        ratio = f'{value / base:.2f}' if base else ''
-        print(f'| {t} | {value:.0f} | {ratio} |')
+    print(mc_dropout_table(ms))
 
 
 if __name__ == '__main__':

@@ -20,7 +20,6 @@ mean losses to the seed-0 run next to the noise's gap. A rung that fails is
 reported with its log's last lines; the others run.
 """
 import argparse
-import copy
 import json
 import subprocess
 import sys
@@ -30,16 +29,14 @@ import torch
 from mmengine.config import Config, DictAction
 from mmseg.utils import register_all_modules
 
-from segnet_mm.analysis import benchmark as bm
-from segnet_mm.analysis.train_speed import (LEVERS, SPEED_TABLE_HEADER,
-                                            apply_levers,
-                                            configure_speed_run, loss_gap,
-                                            noise_note, read_logged_speed,
-                                            run_plan, speed_row,
+from segnet_mm.analysis.benchmark import macs_and_params
+from segnet_mm.analysis.report import (LEVER_COLUMNS, lever_row,
+                                       markdown_header, noise_note)
+from segnet_mm.analysis.timing import torch_matmul_peak
+from segnet_mm.analysis.train_speed import (run_ladder, run_plan,
                                             train_gflop_per_image,
                                             train_input_shape)
-from segnet_mm.engine import enable_amp
-from segnet_mm.utils.run_config import load_run_config
+from segnet_mm.utils.config_edits import LEVERS, enable_amp, load_run_config
 
 TRAIN = Path(__file__).with_name('train.py')
 
@@ -89,29 +86,20 @@ def base_config(args) -> Config:
     return cfg
 
 
-def train(args, base: Config, name: str, levers, seed: int) -> dict:
-    """One run of tools/train.py on ``base`` with ``levers``; its speed and
-    loss curve, or its failure."""
-    work_dir = Path(args.work_root) / name
-    work_dir.mkdir(parents=True, exist_ok=True)
-    cfg = configure_speed_run(
-        apply_levers(copy.deepcopy(base), levers, args.workers), args.iters,
-        seed, args.log_interval)
-    config = work_dir / 'config.py'
-    cfg.dump(str(config))
+def train_in_tools_train(config: Path, work_dir: Path) -> int:
+    """tools/train.py on ``config`` in ``work_dir``, its output in
+    ``work_dir/train.out``; the exit status, with the log's last lines on
+    stderr if it failed."""
     log = work_dir / 'train.out'
     with log.open('w') as out:
-        proc = subprocess.run(
+        status = subprocess.run(
             [sys.executable, str(TRAIN), str(config), '--work-dir',
-             str(work_dir)], stdout=out, stderr=subprocess.STDOUT)
-    result = dict(name=name, levers=list(levers), seed=seed)
-    if proc.returncode != 0:
+             str(work_dir)], stdout=out, stderr=subprocess.STDOUT).returncode
+    if status != 0:
         tail = log.read_text(errors='replace').splitlines()[-5:]
-        print(f'{name}: tools/train.py exited {proc.returncode}; '
+        print(f'{work_dir.name}: tools/train.py exited {status}; '
               f'{log}:\n  ' + '\n  '.join(tail), file=sys.stderr)
-        return dict(result, failed=proc.returncode)
-    batch = cfg.train_dataloader.batch_size
-    return dict(result, **read_logged_speed(work_dir, batch, args.warmup))
+    return status
 
 
 def main():
@@ -119,8 +107,8 @@ def main():
     register_all_modules()
     cfg = base_config(args)
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
-    peak = bm.matmul_peak(torch.bfloat16, device=device)
-    macs = bm.macs_and_params(cfg, train_input_shape(cfg))['macs']
+    peak = torch_matmul_peak(torch.bfloat16, device=device)
+    macs = macs_and_params(cfg, train_input_shape(cfg))['macs']
     train_gflop = train_gflop_per_image(macs)
     print(f'{device}: bf16 matmul {peak:.0f} GFLOP/s (4096^3, best of 5); '
           f'training {train_gflop:.0f} GFLOP per image')
@@ -129,18 +117,17 @@ def main():
                     args.all_levers_only)
     results = dict(device=device, bf16_matmul_gflops=peak,
                    train_gflop_per_image=train_gflop, runs=[])
-    print(SPEED_TABLE_HEADER, flush=True)
+    print(markdown_header(LEVER_COLUMNS), flush=True)
     # Each row as its run ends (and the JSON rewritten): a bench cut short
     # keeps what it measured.
-    for name, levers, seed in plan:
-        run = train(args, cfg, name, levers, seed)
-        runs = results['runs']
+    runs = results['runs']
+    for run in run_ladder(cfg, plan, args.work_root, train_in_tools_train,
+                          args.iters, args.warmup, args.workers,
+                          args.log_interval):
         runs.append(run)
         if 'failed' in runs[0]:
             sys.exit('the config itself failed to train; see its train.out')
-        if 'failed' not in run:
-            run['loss_gap'] = loss_gap(run['loss'], runs[0]['loss'])
-        print(speed_row(run, runs[0], train_gflop, peak), flush=True)
+        print(lever_row(run, runs[0], train_gflop, peak), flush=True)
         if args.out:
             Path(args.out).write_text(json.dumps(results, indent=1))
     if not args.skip_noise and 'failed' not in results['runs'][1]:

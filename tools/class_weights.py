@@ -9,9 +9,8 @@ import argparse
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 
-from mmseg.registry import DATASETS
-from segnet_mm.datasets import median_frequency_weights
-from segnet_mm.datasets.class_weights import MEDIAN_FREQUENCY_DEFINITION
+from segnet_mm.datasets.class_weights import (MEDIAN_FREQUENCY_DEFINITION,
+                                              split_class_weights)
 
 
 def parse_args():
@@ -42,20 +41,14 @@ def main():
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
+    dataset, weights = split_class_weights(cfg, args.split,
+                                           args.ignore_index)
     dataset_cfg = cfg[f'{args.split}_dataloader'].dataset
-    # Labels only, through the dataset's label_map (e.g. CamVid void -> 255).
-    dataset_cfg.pipeline = [dict(type='LoadAnnotations')]
-    dataset = DATASETS.build(dataset_cfg)
-    classes = dataset.metainfo['classes']
-
-    label_maps = (dataset[i]['gt_seg_map'] for i in range(len(dataset)))
-    weights = median_frequency_weights(label_maps, len(classes),
-                                       args.ignore_index)
     print(MEDIAN_FREQUENCY_DEFINITION)
     print(f'split: {args.split} ({dataset_cfg.type}, {len(dataset)} images, '
           f'data_root={dataset_cfg.get("data_root")}, '
           f'data_prefix={dict(dataset_cfg.get("data_prefix", {}))})')
-    for name, weight in zip(classes, weights):
+    for name, weight in zip(dataset.metainfo['classes'], weights):
         print(f'  {name:>16}: {weight:.4f}')
     print('class_weight = [' + ', '.join(f'{w:.4f}' for w in weights) + ']')
 

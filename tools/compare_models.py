@@ -18,18 +18,13 @@ measured. Blank = not measured.
 import argparse
 from pathlib import Path
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmseg.utils import register_all_modules
 
-from segnet_mm.analysis import benchmark as bm
-from segnet_mm.analysis.comparison import (collect_row, format_tables,
-                                           padded_shape, save_speed,
-                                           shared_classes)
-from segnet_mm.utils.run_config import load_run_config
-
-# The synthetic training frames of --measure (in each config's layout).
-DATA_SHAPE = (360, 480)
-DATA_FRAMES = 16
+from segnet_mm.analysis.comparison import (collect_row, measure_cost,
+                                           measure_speed, shared_classes)
+from segnet_mm.analysis.report import comparison_tables
+from segnet_mm.utils.config_edits import load_run_config
 
 
 def parse_args():
@@ -52,31 +47,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def measure_cost(name: str, cfg: Config, shape) -> dict:
-    """Parameters used at inference and MACs at the padded ``shape``; ops
-    mmengine could not count are reported, not guessed."""
-    shape = padded_shape(cfg, shape)
-    cost = bm.macs_and_params(cfg, shape)
-    if cost['unsupported']:
-        print(f'{name}: MACs leave out {cost["unsupported"]}')
-    return dict(params=cost['inference_params'], macs=cost['macs'],
-                input=shape)
-
-
-def measure_speed(name: str, cfg: Config, work_dir: Path, shape,
-                  iters: int) -> None:
-    """bf16 + channels-last inference at ``shape`` (already padded) and the
-    config's own training step on synthetic frames on this CPU, saved in
-    ``work_dir``."""
-    inference = bm.inference(cfg, shape, bf16_channels_last=True,
-                             compact=None, iters=iters)
-    train = bm.config_train_step_on_synthetic(cfg, DATA_SHAPE, DATA_FRAMES,
-                                              iters=iters)
-    path = save_speed(work_dir, inference['seconds'] * 1e3, train['seconds'])
-    print(f'{name}: {inference["seconds"] * 1e3:.0f} ms/img, '
-          f'{train["seconds"]:.2f} s/iter -> {path}')
-
-
 def main():
     args = parse_args()
     register_all_modules()
@@ -86,15 +56,21 @@ def main():
     cfgs = [load_run_config(c, cfg_options=args.cfg_options)
             for c in args.configs]
     work_dirs = [Path(args.work_root) / Path(c).stem for c in args.configs]
-    costs = [measure_cost(c, cfg, args.shape)
-             for c, cfg in zip(args.configs, cfgs)]
+    costs = [measure_cost(cfg, args.shape) for cfg in cfgs]
+    for config, cost in zip(args.configs, costs):
+        uncounted = cost.pop('unsupported')
+        if uncounted:
+            print(f'{config}: MACs leave out {uncounted}')
     if args.measure:
         for config, cfg, work_dir, cost in zip(args.configs, cfgs, work_dirs,
                                                costs):
-            measure_speed(config, cfg, work_dir, cost['input'], args.iters)
+            speed = measure_speed(cfg, work_dir, cost['input'], args.iters)
+            print(f'{config}: {speed["inference_ms"]:.0f} ms/img, '
+                  f'{speed["train_s_per_iter"]:.2f} s/iter -> '
+                  f'{speed["path"]}')
     rows = [collect_row(c, w, cost)
             for c, w, cost in zip(args.configs, work_dirs, costs)]
-    table = format_tables(rows, shared_classes(cfgs))
+    table = comparison_tables(rows, shared_classes(cfgs))
     print(table)
     if args.out:
         Path(args.out).write_text(table + '\n')

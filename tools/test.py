@@ -8,11 +8,10 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 from segnet_mm.apis import is_onnx_model, onnx_model_config
-from segnet_mm.engine import (enable_eval_amp, enable_safe_checkpoints,
-                              setup_cpu_distributed)
-from segnet_mm.utils.run_config import (enable_tta,
-                                        enable_visualization_hook,
-                                        keep_label_maps, load_run_config)
+from segnet_mm.engine import enable_safe_checkpoints, setup_cpu_distributed
+from segnet_mm.utils.config_edits import (enable_eval_amp, enable_tta,
+                                          enable_visualization_hook,
+                                          keep_label_maps, load_run_config)
 
 
 def parse_args():

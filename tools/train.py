@@ -6,10 +6,10 @@ import os
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 
-from segnet_mm.engine import (enable_amp, enable_safe_checkpoints,
-                              setup_cpu_distributed)
+from segnet_mm.engine import enable_safe_checkpoints, setup_cpu_distributed
 from segnet_mm.utils import check_config
-from segnet_mm.utils.run_config import load_run_config, resume_from
+from segnet_mm.utils.config_edits import (enable_amp, load_run_config,
+                                          resume_from)
 
 
 def parse_args():

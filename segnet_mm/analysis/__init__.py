@@ -2,12 +2,10 @@
 (mmengine keeps its complexity counting in ``mmengine.analysis``; this
 package keeps ours) and the curves, results and speed read from a run's
 work dir. Plotting them is :mod:`segnet_mm.visualization`'s."""
-from .int8_speed import (PathSpeed, benchmark_input, int8_speed,
-                         median_seconds, onnxruntime_matmul_peak, speed_table)
-from .scalars import Scalars, load_run, load_scalars, load_work_dir
+from .inference_paths import PathSpeed, time_inference_paths
+from .run_logs import Scalars, load_run, load_scalars, load_work_dir
 
 __all__ = [
-    'PathSpeed', 'Scalars', 'benchmark_input', 'int8_speed', 'load_run',
-    'load_scalars', 'load_work_dir', 'median_seconds',
-    'onnxruntime_matmul_peak', 'speed_table'
+    'PathSpeed', 'Scalars', 'load_run', 'load_scalars', 'load_work_dir',
+    'time_inference_paths'
 ]

@@ -1,16 +1,17 @@
 """Measurements behind ``tools/benchmark.py`` and
-``tools/compare_models.py``: matmul peak, MACs, inference time, training
-step time (a plain PyTorch loop and mmengine's Runner) and peak memory.
-Every model, optimizer, loss weight and data layout comes from the config
-being measured. :func:`run_measurement` runs one measurement described by
-a dict, which the tools run in a fresh process each."""
+``tools/compare_models.py``: MACs, forward-pass time, training step time
+(a plain PyTorch loop and mmengine's Runner) and peak memory, timed as
+:mod:`.timing` times. Every model, optimizer, loss weight and data layout
+comes from the config being measured. :func:`run_measurement` runs one
+measurement described by a dict, which ``tools/benchmark.py`` runs in a
+fresh process each."""
 import copy
 import tempfile
 import time
 import uuid
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Callable, Dict, Optional, Union
+from typing import Dict, Optional, Union
 
 import torch
 import torch.nn.functional as F
@@ -18,57 +19,9 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 
 from mmseg.registry import MODELS
-from .train_speed import train_only
-
-
-def matmul_peak(dtype: torch.dtype, n: int = 4096, reps: int = 5,
-                device: str = 'cpu', budget_s: float = 0.5) -> float:
-    """Best GFLOP/s of a square matrix product on ``device``.
-
-    The size doubles from 256 (or ``n`` if smaller) up to ``n`` while one
-    product takes under ``budget_s``, then ``reps`` products of that size
-    are timed: a CPU that emulates ``dtype`` (bf16 without AVX512-BF16 or
-    AMX runs at a few GFLOP/s) is measured in seconds instead of the
-    minutes an n = 4096 product would take, and fast hardware still
-    reaches ``n``.
-    """
-    sync = torch.cuda.synchronize if str(device).startswith('cuda') else \
-        (lambda: None)
-
-    def product_seconds(a: torch.Tensor, b: torch.Tensor) -> float:
-        start = time.perf_counter()
-        a @ b
-        sync()
-        return time.perf_counter() - start
-
-    size = min(n, 256)
-    while True:
-        a = torch.randn(size, size, device=device).to(dtype)
-        b = torch.randn(size, size, device=device).to(dtype)
-        if product_seconds(a, b) >= budget_s or size >= n:
-            break
-        size = min(2 * size, n)
-    best = min(product_seconds(a, b) for _ in range(reps))
-    return 2 * size**3 / best / 1e9
-
-
-def peak_tensor_mib(step: Callable[[], None]) -> float:
-    """Peak memory of the tensors ``step`` allocates, MiB.
-
-    Replays the allocation events of PyTorch's profiler in time order (op
-    granularity): allocator caches and library arenas, which dominate RSS
-    on CPU and are not the model's, stay out.
-    """
-    from torch.profiler import ProfilerActivity, profile
-    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as p:
-        step()
-    events = sorted((e for e in p.events() if e.self_cpu_memory_usage),
-                    key=lambda e: e.time_range.start)
-    live = peak = 0
-    for event in events:
-        live += event.self_cpu_memory_usage
-        peak = max(peak, live)
-    return peak / 2**20
+from ..utils.config_edits import (disable_amp, disable_channels_last,
+                                  remove_custom_hooks, train_only)
+from .timing import mean_seconds, peak_tensor_mib, torch_matmul_peak
 
 
 def _load(config: Union[str, Config]) -> Config:
@@ -93,16 +46,7 @@ def build_model(config: Union[str, Config], channels_last: bool,
     return model
 
 
-def _timed(step: Callable[[], None], warmup: int, iters: int) -> float:
-    for _ in range(warmup):
-        step()
-    start = time.perf_counter()
-    for _ in range(iters):
-        step()
-    return (time.perf_counter() - start) / iters
-
-
-def _bf16_autocast(enabled: bool, cache: bool = True):
+def bf16_autocast(enabled: bool, cache: bool = True):
     """bf16 autocast if ``enabled``; ``cache`` False casts each weight
     when used instead of keeping bf16 copies for the region (inference uses
     each weight once, so the cache only costs memory)."""
@@ -110,9 +54,9 @@ def _bf16_autocast(enabled: bool, cache: bool = True):
         if enabled else nullcontext()
 
 
-def inference(config: Union[str, Config], shape, bf16_channels_last: bool,
-              compact: Optional[bool], warmup: int = 2,
-              iters: int = 5) -> Dict[str, float]:
+def time_forward(config: Union[str, Config], shape,
+                 bf16_channels_last: bool, compact: Optional[bool],
+                 warmup: int = 2, iters: int = 5) -> Dict[str, float]:
     """Seconds per batch-1 forward pass and its peak tensor memory; with
     ``bf16_channels_last`` under bf16 autocast on channels-last weights
     and input (the fast path)."""
@@ -122,11 +66,11 @@ def inference(config: Union[str, Config], shape, bf16_channels_last: bool,
         x = x.contiguous(memory_format=torch.channels_last)
 
     def step():
-        with torch.no_grad(), _bf16_autocast(bf16_channels_last,
-                                             cache=False):
+        with torch.no_grad(), bf16_autocast(bf16_channels_last,
+                                            cache=False):
             model(x, mode='tensor')
 
-    seconds = _timed(step, warmup, iters)
+    seconds = mean_seconds(step, warmup, iters)
     return dict(seconds=seconds, peak_mib=peak_tensor_mib(step))
 
 
@@ -147,14 +91,15 @@ def build_optimizer(cfg: Config, model: torch.nn.Module):
         dict(cfg.optim_wrapper.optimizer, params=model.parameters()))
 
 
-def plain_train_step(config: Union[str, Config], shape, batch: int,
-                     bf16_channels_last: bool, compact: Optional[bool],
-                     warmup: int = 2, iters: int = 4) -> Dict[str, float]:
-    """A hand-written loop on random labels of the model's classes:
-    forward (under bf16 autocast on channels-last weights and input if
-    ``bf16_channels_last``), cross-entropy with the config's class weights
-    and its decode head's ignore index, backward, the config's
-    optimizer."""
+def time_plain_train_step(config: Union[str, Config], shape, batch: int,
+                          bf16_channels_last: bool, compact: Optional[bool],
+                          warmup: int = 2,
+                          iters: int = 4) -> Dict[str, float]:
+    """Seconds per step and peak tensor memory of a hand-written loop on
+    random labels of the model's classes: forward (under bf16 autocast on
+    channels-last weights and input if ``bf16_channels_last``),
+    cross-entropy with the config's class weights and its decode head's
+    ignore index, backward, the config's optimizer."""
     cfg = _load(config)
     model = build_model(cfg, bf16_channels_last, compact, train=True)
     weight = decode_loss_class_weight(cfg)
@@ -165,7 +110,7 @@ def plain_train_step(config: Union[str, Config], shape, batch: int,
     y = torch.randint(0, model.decode_head.num_classes, (batch, *shape))
 
     def step():
-        with _bf16_autocast(bf16_channels_last):
+        with bf16_autocast(bf16_channels_last):
             logits = model(x, mode='tensor')
         loss = F.cross_entropy(logits.float(), y, weight=weight,
                                ignore_index=model.decode_head.ignore_index)
@@ -173,7 +118,7 @@ def plain_train_step(config: Union[str, Config], shape, batch: int,
         loss.backward()
         opt.step()
 
-    seconds = _timed(step, warmup, iters)
+    seconds = mean_seconds(step, warmup, iters)
     return dict(seconds=seconds, peak_mib=peak_tensor_mib(step))
 
 
@@ -204,10 +149,7 @@ def runner_seconds_per_iter(cfg: Config, work_dir: str, warmup: int = 2,
         cfg.visualizer.name = cfg.experiment_name
     # Only the time counts: a loss going non-finite in these few steps
     # (CGNet under the CPU recipe on synthetic frames) must not stop them.
-    cfg.custom_hooks = [
-        h for h in cfg.get('custom_hooks', [])
-        if h['type'] != 'NonFiniteLossHook'
-    ]
+    remove_custom_hooks(cfg, 'NonFiniteLossHook')
     train_only(cfg, warmup + iters)
     cfg.work_dir = work_dir
     cfg.log_level = 'WARNING'
@@ -224,9 +166,9 @@ def _train_on(cfg: Config, data_root: str) -> Config:
     return cfg
 
 
-def config_train_step(config: Union[str, Config], data_root: str,
-                      work_dir: str, warmup: int = 2,
-                      iters: int = 4) -> Dict[str, float]:
+def time_config_train_step(config: Union[str, Config], data_root: str,
+                           work_dir: str, warmup: int = 2,
+                           iters: int = 4) -> Dict[str, float]:
     """Seconds per iteration of ``config`` (a file or a loaded config, left
     as it is) as it is (its pipeline, batch, optim wrapper and hooks),
     training on ``data_root``."""
@@ -234,29 +176,30 @@ def config_train_step(config: Union[str, Config], data_root: str,
     return dict(seconds=runner_seconds_per_iter(cfg, work_dir, warmup, iters))
 
 
-def config_train_step_on_synthetic(config: Union[str, Config], data_shape,
-                                   num: int, warmup: int = 2,
-                                   iters: int = 4) -> Dict[str, float]:
-    """:func:`config_train_step` on ``num`` synthetic frames of
+def time_config_train_step_on_synthetic(config: Union[str, Config],
+                                        data_shape, num: int, warmup: int = 2,
+                                        iters: int = 4) -> Dict[str, float]:
+    """:func:`time_config_train_step` on ``num`` synthetic frames of
     ``data_shape`` (H, W) in the config's layout, in a temporary
     directory."""
     cfg = _load(config)
     with tempfile.TemporaryDirectory() as tmp:
         root = write_synthetic_train_split(cfg, Path(tmp) / 'data',
                                            data_shape, num)
-        return config_train_step(cfg, root, str(Path(tmp) / 'work'),
-                                 warmup, iters)
+        return time_config_train_step(cfg, root, str(Path(tmp) / 'work'),
+                                      warmup, iters)
 
 
-def runner_train_step(config: Union[str, Config], data_root: str,
-                      work_dir: str,
-                      shape, batch: int, bf16_channels_last: bool,
-                      warmup: int = 2, iters: int = 4) -> Dict[str, float]:
+def time_runner_train_step(config: Union[str, Config], data_root: str,
+                           work_dir: str, shape, batch: int,
+                           bf16_channels_last: bool, warmup: int = 2,
+                           iters: int = 4) -> Dict[str, float]:
     """Seconds per iteration of ``config`` through mmengine's Runner, its
     training images resized to ``shape`` (H, W) in batches of ``batch``.
 
     ``bf16_channels_last`` False turns the config back into mmengine's
-    fp32 default (``OptimWrapper``, no channels-last hook).
+    fp32 default (:func:`~segnet_mm.utils.config_edits.disable_amp`,
+    :func:`~segnet_mm.utils.config_edits.disable_channels_last`).
     """
     cfg = _train_on(_load(config), data_root)
     cfg.train_dataloader.batch_size = batch
@@ -265,12 +208,7 @@ def runner_train_step(config: Union[str, Config], data_root: str,
             t['scale'] = (shape[1], shape[0])
     cfg.model.data_preprocessor.size = tuple(shape)
     if not bf16_channels_last:
-        cfg.optim_wrapper.type = 'OptimWrapper'
-        cfg.optim_wrapper.pop('dtype', None)
-        cfg.custom_hooks = [
-            h for h in cfg.get('custom_hooks', [])
-            if h['type'] != 'ChannelsLastHook'
-        ]
+        disable_channels_last(disable_amp(cfg))
     return dict(seconds=runner_seconds_per_iter(cfg, work_dir, warmup, iters))
 
 
@@ -323,9 +261,9 @@ def _runner_step_on_synthetic(config: str, shape, batch: int,
     with tempfile.TemporaryDirectory() as tmp:
         root = write_synthetic_train_split(
             config, Path(tmp) / 'data', data_shape, batch * 2)
-        return runner_train_step(config, root, str(Path(tmp) / 'work'),
-                                 shape, batch, bf16_channels_last,
-                                 iters=iters)
+        return time_runner_train_step(config, root,
+                                      str(Path(tmp) / 'work'), shape, batch,
+                                      bf16_channels_last, iters=iters)
 
 
 def run_measurement(spec: Dict) -> Dict:
@@ -343,18 +281,20 @@ def run_measurement(spec: Dict) -> Dict:
     spec = dict(spec)
     kind = spec.pop('kind')
     if kind == 'peak':
-        return dict(fp32=matmul_peak(torch.float32),
-                    bf16=matmul_peak(torch.bfloat16))
+        return dict(fp32=torch_matmul_peak(torch.float32),
+                    bf16=torch_matmul_peak(torch.bfloat16))
     if kind == 'macs':
         return macs_and_params(spec['config'], spec['shape'])
     if kind == 'inference':
-        return inference(spec['config'], spec['shape'],
-                         spec['bf16_channels_last'], spec.get('compact'),
-                         iters=spec['iters'])
+        return time_forward(spec['config'], spec['shape'],
+                            spec['bf16_channels_last'], spec.get('compact'),
+                            iters=spec['iters'])
     if kind == 'plain_train':
-        return plain_train_step(spec['config'], spec['shape'], spec['batch'],
-                                spec['bf16_channels_last'],
-                                spec.get('compact'), iters=spec['iters'])
+        return time_plain_train_step(spec['config'], spec['shape'],
+                                     spec['batch'],
+                                     spec['bf16_channels_last'],
+                                     spec.get('compact'),
+                                     iters=spec['iters'])
     if kind == 'runner_train':
         return _runner_step_on_synthetic(spec['config'], spec['shape'],
                                          spec['batch'],

@@ -1,7 +1,8 @@
 """Rows of the model comparison table (``tools/compare_models.py``): per
-config its size and cost, speed measured on this machine, and the val and
-test results its work dir holds. A value that was not measured stays
-None and prints blank."""
+config its size and cost, speed measured on this machine (and saved in its
+work dir), and the val and test results its work dir holds. A value that
+was not measured stays None; :func:`.report.comparison_tables` prints it
+blank."""
 import json
 import math
 from datetime import date
@@ -13,9 +14,15 @@ from mmengine.config import Config
 
 from ..utils.cpuinfo import read_cpuinfo
 from ..utils.typing_utils import PathLike
-from .run_results import final_val, final_test, train_device
+from .benchmark import (macs_and_params, time_config_train_step_on_synthetic,
+                        time_forward)
+from .run_logs import final_test, final_val, train_device
 
 SPEED_FILE = 'cpu_speed.json'
+# The synthetic training frames speed is measured on (in each config's
+# layout).
+DATA_SHAPE = (360, 480)
+DATA_FRAMES = 16
 
 
 def round_up(shape: Sequence[int], divisor: int) -> Tuple[int, int]:
@@ -105,39 +112,27 @@ def shared_classes(cfgs: Sequence[Config]) -> Tuple[str, ...]:
     return found.pop()
 
 
-def _fmt(value, digits: int = 2) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ''
-    return f'{value:.{digits}f}'
+def measure_cost(cfg: Config, shape: Sequence[int]) -> Dict:
+    """Parameters used at inference, MACs at ``shape`` padded as the config
+    pads it (:func:`padded_shape`), that input shape and the ops mmengine
+    could not count (reported, not guessed)."""
+    shape = padded_shape(cfg, shape)
+    cost = macs_and_params(cfg, shape)
+    return dict(params=cost['inference_params'], macs=cost['macs'],
+                input=shape, unsupported=cost['unsupported'])
 
 
-def format_tables(rows: Sequence[Dict],
-                  class_names: Sequence[str]) -> str:
-    """Two markdown tables in mmseg's results style: the comparison (cost,
-    speed, val and test) and the per-class test IoU."""
-    head = ('| config | backbone | head | crop | lr schd | device | '
-            'params (M) | GMACs | input | CPU bf16 ms/img | CPU s/iter | '
-            'val aAcc | val mAcc | val mIoU | test aAcc | test mAcc | '
-            'test mIoU |')
-    lines = [head, '|' + '---|' * head.count(' | ') + '---|']
-    for r in rows:
-        crop = 'x'.join(map(str, r['crop'])) if r.get('crop') else ''
-        shape = 'x'.join(map(str, r['input'])) if r.get('input') else ''
-        params = r.get('params')
-        macs = r.get('macs')
-        lines.append('| ' + ' | '.join([
-            f"`{r['name']}`", r['backbone'], r['head'], crop,
-            str(r.get('iters') or ''), r.get('device') or '',
-            _fmt(params / 1e6 if params else None),
-            _fmt(macs / 1e9 if macs else None, 1), shape,
-            _fmt(r['speed'].get('inference_ms'), 0),
-            _fmt(r['speed'].get('train_s_per_iter')),
-            *(_fmt(r['val'].get(k)) for k in ('aAcc', 'mAcc', 'mIoU')),
-            *(_fmt(r['test'].get(k)) for k in ('aAcc', 'mAcc', 'mIoU')),
-        ]) + ' |')
-    lines += ['', '| config | ' + ' | '.join(class_names) + ' |',
-              '|---|' + '---|' * len(class_names)]
-    for r in rows:
-        lines.append(f"| `{r['name']}` | " + ' | '.join(
-            _fmt(r['test'].get(f'IoU.{c}')) for c in class_names) + ' |')
-    return '\n'.join(lines)
+def measure_speed(cfg: Config, work_dir: PathLike, shape: Sequence[int],
+                  iters: int) -> Dict[str, float]:
+    """bf16 + channels-last inference ms per image at ``shape`` (already
+    padded) and the config's own training step on ``DATA_FRAMES``
+    synthetic frames on this CPU, saved in ``work_dir``
+    (:func:`save_speed`) and returned with the file's ``path``."""
+    inference = time_forward(cfg, shape, bf16_channels_last=True,
+                             compact=None, iters=iters)
+    train = time_config_train_step_on_synthetic(cfg, DATA_SHAPE, DATA_FRAMES,
+                                                iters=iters)
+    ms = inference['seconds'] * 1e3
+    path = save_speed(work_dir, ms, train['seconds'])
+    return dict(inference_ms=ms, train_s_per_iter=train['seconds'],
+                path=str(path))

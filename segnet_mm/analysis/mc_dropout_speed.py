@@ -8,7 +8,7 @@ import torch
 
 from mmseg.structures import SegDataSample
 from ..apis import init_segmentor
-from .int8_speed import benchmark_input, median_seconds
+from .timing import benchmark_input, median_seconds
 
 
 def mc_dropout_ms_per_image(config: str,

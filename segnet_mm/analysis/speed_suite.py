@@ -1,9 +1,12 @@
-"""What ``tools/benchmark.py`` measures and reports, from measured numbers:
-the measurements it runs (as :func:`.benchmark.run_measurement` specs),
-each inference row's GFLOP/s and share of the matching matmul peak, the
-printed tables, and the ratios the CPU speed targets are stated in.
-Nothing here measures."""
-from typing import Dict, Sequence
+"""The suite ``tools/benchmark.py`` runs: the measurements (as
+:func:`.benchmark.run_measurement` specs), each in a fresh process; each
+inference row's GFLOP/s and share of the matching matmul peak; and the
+ratios the CPU speed targets are stated in. :mod:`.report` prints them."""
+from typing import Callable, Dict, List, Sequence, Tuple
+
+from .benchmark import run_measurement
+from .comparison import round_up
+from .timing import in_fresh_process
 
 # Inference paths: label -> (bf16_channels_last, compact indices); SegNet
 # has both index kinds, the baselines none.
@@ -76,42 +79,6 @@ def inference_row(model: str, shape: Sequence[int], path: str,
                 gflops=gflops, pct_peak=100 * gflops / peak[dtype])
 
 
-def peak_line(peak: Dict[str, float], threads: int) -> str:
-    return (f'matmul peak (4096^3, best of 5, before and after): fp32 '
-            f'{peak["fp32"]:.0f} GFLOP/s, bf16 {peak["bf16"]:.0f} GFLOP/s, '
-            f'{threads} threads')
-
-
-def inference_table(rows: Sequence[Dict]) -> str:
-    """The markdown table of :func:`inference_row` rows."""
-    lines = [
-        '| model | input | params (M) | GMACs | path | ms/img | img/s | '
-        'GFLOP/s | % of peak | peak tensor mem (MiB) |',
-        '|---|---|---|---|---|---|---|---|---|---|'
-    ]
-    for r in rows:
-        lines.append(
-            f'| {r["model"]} | {r["shape"][0]}x{r["shape"][1]} | '
-            f'{r["params"] / 1e6:.2f} | {r["macs"] / 1e9:.1f} | '
-            f'{r["path"]} | {1000 * r["seconds"]:.0f} | '
-            f'{1 / r["seconds"]:.2f} | {r["gflops"]:.0f} | '
-            f'{r["pct_peak"]:.0f}% | {r["peak_mib"]:.0f} |')
-    return '\n'.join(lines)
-
-
-def training_table(train: Dict[str, Dict], batch: int) -> str:
-    """The markdown table of the training loops' seconds per iteration,
-    per image (``batch`` images an iteration) and peak memory (– where
-    not measured)."""
-    lines = ['| loop | s/iter | s/img | peak tensor mem (MiB) |',
-             '|---|---|---|---|']
-    for label, r in train.items():
-        mem = f'{r["peak_mib"]:.0f}' if 'peak_mib' in r else '–'
-        lines.append(f'| {label} | {r["seconds"]:.2f} | '
-                     f'{r["seconds"] / batch:.3f} | {mem} |')
-    return '\n'.join(lines)
-
-
 def speed_ratios(rows: Sequence[Dict], train: Dict[str, Dict]) -> Dict:
     """The ratios the CPU speed targets are stated in, from SegNet's
     inference rows and the training loops."""
@@ -126,17 +93,60 @@ def speed_ratios(rows: Sequence[Dict], train: Dict[str, Dict]) -> Dict:
         seg['fp32']['peak_mib'])
 
 
-def ratios_text(ratios: Dict) -> str:
-    """:func:`speed_ratios` next to their targets."""
-    lines = [
-        'Ratios against the CPU speed targets:',
-        f'  Runner fast / plain bf16+CL loop: '
-        f'{ratios["runner_vs_plain_fast"]:.2f}x (target <= 1.1)',
-        f'  Runner fp32 / Runner fast: '
-        f'{ratios["runner_fast_speedup_vs_fp32"]:.2f}x (target >= 4)',
-        f'  inference, fast path: {ratios["inference_pct_bf16_peak"]:.0f}% '
-        'of the bf16 matmul peak (target >= 60%)',
-        f'  inference peak memory fast / fp32: '
-        f'{ratios["inference_mem_fast_vs_fp32"]:.2f} (target <= 0.7)'
-    ]
-    return '\n'.join(lines)
+def measure_in_fresh_process(spec: Dict) -> Dict:
+    """:func:`.benchmark.run_measurement` of ``spec`` in a fresh
+    process."""
+    return in_fresh_process(run_measurement, spec)
+
+
+def run_inference_suite(
+    models: Dict[str, Tuple[str, int, Dict]],
+    shape: Sequence[int],
+    iters: int,
+    peak_before: Dict[str, float],
+    measure: Callable[[Dict], Dict] = measure_in_fresh_process
+) -> Tuple[List[Dict], Dict[str, float], Dict[str, Dict]]:
+    """Cost and inference time of every model on each of its paths.
+
+    Args:
+        models (dict): Name -> (config, the side divisor the model needs,
+            its paths: ``SEGNET_PATHS`` or ``BASELINE_PATHS``).
+        shape (Sequence[int]): (H, W), rounded up to each divisor.
+        iters (int): Timed iterations per measurement.
+        peak_before (dict): The matmul peak measured before the models.
+        measure (Callable): Runs one spec. Default: in a fresh process.
+
+    Returns:
+        tuple: :func:`inference_row` rows; the matmul peak, best of before
+        and after the models; per model the ops its MACs leave out.
+    """
+    measured, uncounted = [], {}
+    for name, (config, divisor, paths) in models.items():
+        padded = round_up(shape, divisor)
+        cost = measure(dict(kind='macs', config=config, shape=list(padded)))
+        uncounted[name] = cost['unsupported']
+        for label, spec in inference_specs(config, padded, paths,
+                                           iters).items():
+            measured.append((name, padded, label,
+                             spec['bf16_channels_last'], cost,
+                             measure(spec)))
+    peak = best_peak(peak_before, measure(dict(kind='peak')))
+    return [inference_row(*m, peak) for m in measured], peak, uncounted
+
+
+def run_training_suite(
+    plain_config: str,
+    runner_config: str,
+    shape: Sequence[int],
+    batch: int,
+    iters: int,
+    data_shape: Sequence[int],
+    measure: Callable[[Dict], Dict] = measure_in_fresh_process
+) -> Dict[str, Dict]:
+    """Loop label -> its measured training step (:func:`training_specs`,
+    each run by ``measure``)."""
+    return {
+        label: measure(spec)
+        for label, spec in training_specs(plain_config, runner_config, shape,
+                                          batch, iters, data_shape).items()
+    }

@@ -1,8 +1,12 @@
 """Median-frequency class balancing (Eigen & Fergus, ICCV 2015), the class
 weights of SegNet's CamVid cross-entropy."""
-from typing import Iterable
+from typing import Iterable, Tuple
 
 import numpy as np
+from mmengine.config import Config
+
+from mmseg.datasets import BaseSegDataset
+from mmseg.registry import DATASETS
 
 MEDIAN_FREQUENCY_DEFINITION = (
     'freq(c) = pixels of class c / labelled pixels of the images where c is '
@@ -54,3 +58,21 @@ def median_frequency_weights(label_maps: Iterable[np.ndarray],
                          'their median-frequency weight is undefined')
     freq = class_pixels / image_pixels
     return np.median(freq) / freq
+
+
+def split_class_weights(cfg: Config, split: str = 'train',
+                        ignore_index: int = 255
+                        ) -> Tuple[BaseSegDataset, np.ndarray]:
+    """Median-frequency weights of the label maps of ``cfg``'s
+    ``{split}_dataloader.dataset``, read through the dataset's
+    ``label_map`` (CamVid's void -> 255) with no other transform.
+
+    Returns:
+        tuple: The dataset (labels only) and its weights, (K, ).
+    """
+    dataset_cfg = dict(cfg[f'{split}_dataloader'].dataset,
+                       pipeline=[dict(type='LoadAnnotations')])
+    dataset = DATASETS.build(dataset_cfg)
+    label_maps = (dataset[i]['gt_seg_map'] for i in range(len(dataset)))
+    return dataset, median_frequency_weights(
+        label_maps, len(dataset.metainfo['classes']), ignore_index)

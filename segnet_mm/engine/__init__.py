@@ -1,4 +1,3 @@
-from .amp import enable_amp, enable_eval_amp
 from .checkpoint import (SAFE_GLOBALS, enable_safe_checkpoints,
                          load_local_weights_only)
 from .cpu_distributed import setup_cpu_distributed
@@ -7,8 +6,7 @@ from .hooks import (ChannelsLastHook, CompileModulesHook, NonFiniteLossError,
 from .optimizers import BF16AmpOptimWrapper, cpu_has_bf16_hardware
 
 __all__ = [
-    'enable_amp', 'enable_eval_amp', 'SAFE_GLOBALS', 'enable_safe_checkpoints',
-    'load_local_weights_only',
+    'SAFE_GLOBALS', 'enable_safe_checkpoints', 'load_local_weights_only',
     'setup_cpu_distributed',
     'ChannelsLastHook', 'CompileModulesHook', 'NonFiniteLossHook',
     'NonFiniteLossError', 'SafeCheckpointHook',

@@ -1,13 +1,28 @@
-"""The config edits behind ``tools/train.py`` and ``tools/test.py``'s flags,
-as functions: the tools stay thin and each edit is tested on its own."""
+"""Named config edits: the tools' flags (``--amp``, ``--resume``,
+``--tta``, ``--out``, ``--show``), mixed precision on and off, the speed
+levers of ``tools/benchmark_train.py`` and trimming a config to a few
+training iterations. Each edits the config in place and returns it; each
+is tested on its own."""
 import os.path as osp
-from typing import Optional
+from typing import Callable, Dict, Optional, Sequence
 
 from mmengine.config import Config
+from mmengine.device import get_device
+from mmengine.logging import print_log
 
 from mmseg.evaluation import IoUMetric
 from mmseg.registry import METRICS
 from .tta import flip_tta_pipeline
+
+# Which optim wrapper gives mixed precision on which device.
+AMP_OPTIM_WRAPPERS = {
+    'cuda': dict(type='AmpOptimWrapper', loss_scale='dynamic'),
+    'cpu': dict(type='BF16AmpOptimWrapper', dtype='bfloat16'),
+}
+# Already mixed precision on any device: kept as the config has it.
+DEVICE_AGNOSTIC_AMP = 'BF16AmpOptimWrapper'
+# Optim wrapper keys that only a mixed-precision wrapper takes.
+PRECISION_KEYS = ('dtype', 'loss_scale')
 
 
 def load_run_config(config: str,
@@ -105,4 +120,180 @@ def enable_visualization_hook(cfg: Config, show: bool = False,
         hook['wait_time'] = wait_time
     if show_dir:
         cfg.visualizer['save_dir'] = show_dir
+    return cfg
+
+
+def enable_amp(cfg: Config, device: Optional[str] = None) -> Config:
+    """``--amp``: mixed precision for ``device`` (default: the current one).
+
+    CUDA gets mmengine's ``AmpOptimWrapper`` (fp16 with loss scaling); the
+    CPU gets ``BF16AmpOptimWrapper`` (bf16 autocast). A config that already
+    trains with ``BF16AmpOptimWrapper`` (the CPU recipe) keeps it on either
+    device. Validation and test loops autocast too
+    (:func:`enable_eval_amp`).
+
+    Raises:
+        ValueError: if the device has no mixed-precision wrapper or the
+            config's optim wrapper is neither plain nor already an AMP one.
+    """
+    device = device or get_device()
+    if device not in AMP_OPTIM_WRAPPERS:
+        raise ValueError(f'--amp: no mixed-precision optim wrapper for '
+                         f'device {device!r}; known: '
+                         f'{list(AMP_OPTIM_WRAPPERS)}')
+    amp = AMP_OPTIM_WRAPPERS[device]
+    current = cfg.optim_wrapper.get('type', 'OptimWrapper')
+    if current in (amp['type'], DEVICE_AGNOSTIC_AMP):
+        print_log(f'AMP is already enabled in the config ({current}).',
+                  logger='current')
+    elif current != 'OptimWrapper':
+        raise ValueError(f'--amp: optim_wrapper.type is {current!r}; expected '
+                         f"'OptimWrapper', {amp['type']!r} or "
+                         f'{DEVICE_AGNOSTIC_AMP!r} on {device}')
+    else:
+        cfg.optim_wrapper.update(amp)
+    return enable_eval_amp(cfg)
+
+
+def enable_eval_amp(cfg: Config) -> Config:
+    """``tools/test.py --amp``: autocast the validation and test loops (their
+    ``fp16`` flag: fp16 on CUDA, bf16 on CPU); a test run builds no optim
+    wrapper."""
+    for loop in ('val_cfg', 'test_cfg'):
+        if cfg.get(loop) is not None:
+            cfg[loop]['fp16'] = True
+    return cfg
+
+
+def _set_optim_wrapper(cfg: Config, wrapper_type: str) -> None:
+    """``optim_wrapper.type`` set to ``wrapper_type``, its optimizer and
+    other settings kept, the mixed-precision keys dropped."""
+    kept = {
+        k: v
+        for k, v in cfg.optim_wrapper.items()
+        if k != 'type' and k not in PRECISION_KEYS
+    }
+    cfg.optim_wrapper = dict(type=wrapper_type, **kept)
+
+
+def disable_amp(cfg: Config) -> Config:
+    """fp32 throughout: mmengine's plain ``OptimWrapper`` (the optimizer
+    kept) and validation and test loops without autocast."""
+    _set_optim_wrapper(cfg, 'OptimWrapper')
+    for loop in ('val_cfg', 'test_cfg'):
+        if cfg.get(loop) is not None:
+            cfg[loop]['fp16'] = False
+    return cfg
+
+
+def enable_bf16_autocast(cfg: Config) -> Config:
+    """Training under bf16 autocast without loss scaling
+    (``BF16AmpOptimWrapper``) whatever the config's optim wrapper, its
+    optimizer kept."""
+    _set_optim_wrapper(cfg, 'BF16AmpOptimWrapper')
+    return cfg
+
+
+def add_custom_hook(cfg: Config, hook: dict) -> Config:
+    """``hook`` appended to ``custom_hooks`` unless it is there already."""
+    hooks = cfg.get('custom_hooks', [])
+    if hook not in hooks:
+        cfg.custom_hooks = [*hooks, hook]
+    return cfg
+
+
+def remove_custom_hooks(cfg: Config, hook_type: str) -> Config:
+    """Every hook of ``hook_type`` taken out of ``custom_hooks``."""
+    cfg.custom_hooks = [
+        h for h in cfg.get('custom_hooks', []) if h['type'] != hook_type
+    ]
+    return cfg
+
+
+def enable_channels_last(cfg: Config) -> Config:
+    """Channels-last weights (and so activations): ``ChannelsLastHook``."""
+    return add_custom_hook(cfg, dict(type='ChannelsLastHook'))
+
+
+def disable_channels_last(cfg: Config) -> Config:
+    """The default memory format: no ``ChannelsLastHook``."""
+    return remove_custom_hooks(cfg, 'ChannelsLastHook')
+
+
+def tune_dataloader(cfg: Config, workers: int) -> Config:
+    """``workers`` persistent training dataloader workers, pinned
+    batches."""
+    cfg.train_dataloader.update(
+        num_workers=workers, persistent_workers=True, pin_memory=True)
+    return cfg
+
+
+def enable_window_codes(cfg: Config) -> Config:
+    """SegNet's pooling indices as 2-bit window codes in training too:
+    pure tensor algebra that stays channels-last, where CUDA's
+    ``max_unpool2d`` converts its input to NCHW and writes NCHW.
+
+    Raises:
+        ValueError: naming the backbone, if it is not ``SegNetEncoder``.
+    """
+    backbone = cfg.model.backbone.type
+    if backbone != 'SegNetEncoder':
+        raise ValueError(f"the 'window_codes' lever needs SegNetEncoder, "
+                         f'the config has {backbone}')
+    cfg.model.backbone.compact_indices = True
+    return cfg
+
+
+def enable_compile(cfg: Config) -> Config:
+    """torch.compile of the backbone's and decode head's forward passes
+    (``CompileModulesHook``)."""
+    return add_custom_hook(cfg, dict(type='CompileModulesHook'))
+
+
+def enable_cuda_graphs(cfg: Config) -> Config:
+    """The same compile replaying CUDA graphs (``mode='reduce-overhead'``):
+    one launch for a step's many small kernels; replaces a plain
+    compile."""
+    remove_custom_hooks(cfg, 'CompileModulesHook')
+    return add_custom_hook(
+        cfg, dict(type='CompileModulesHook', mode='reduce-overhead'))
+
+
+# The speed levers of tools/benchmark_train.py, by name; 'loader' also takes
+# the number of dataloader workers.
+LEVERS: Dict[str, Callable[..., Config]] = {
+    'bf16': enable_bf16_autocast,
+    'channels_last': enable_channels_last,
+    'loader': tune_dataloader,
+    'window_codes': enable_window_codes,
+    'compile': enable_compile,
+    'cuda_graphs': enable_cuda_graphs,
+}
+
+
+def apply_levers(cfg: Config, levers: Sequence[str],
+                 workers: int = 8) -> Config:
+    """``cfg`` with ``levers`` (names in ``LEVERS``) applied in order;
+    ``workers`` is the ``loader`` lever's number of dataloader workers.
+
+    Raises:
+        KeyError: naming an unknown lever and the known ones.
+    """
+    for name in levers:
+        if name not in LEVERS:
+            raise KeyError(f'unknown lever {name!r}; known: {list(LEVERS)}')
+        if name == 'loader':
+            LEVERS[name](cfg, workers)
+        else:
+            LEVERS[name](cfg)
+    return cfg
+
+
+def train_only(cfg: Config, iters: int) -> Config:
+    """``cfg`` trimmed to ``iters`` training iterations: no validation, no
+    checkpoints. The learning rate follows the full schedule's first
+    ``iters`` iterations."""
+    cfg.train_cfg.update(max_iters=iters, val_interval=iters + 1)
+    cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
+    cfg.default_hooks.checkpoint.update(interval=iters + 1, save_last=False)
     return cfg

@@ -1,12 +1,12 @@
 """Training curves plotted from mmengine's ``vis_data/scalars.json`` logs
-(read by :mod:`segnet_mm.analysis.scalars`)."""
+(read by :mod:`segnet_mm.analysis.run_logs`)."""
 from pathlib import Path
 from typing import Dict, Sequence
 
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-from ..analysis.scalars import Series, load_run
+from ..analysis.run_logs import Series, load_run
 from ..utils.typing_utils import PathLike
 
 
@@ -28,7 +28,7 @@ def plot_curves(paths: Sequence[PathLike], keys: Sequence[str],
         paths (Sequence[str | Path]): ``scalars.json`` files or work dirs
             (one line per work dir, its resumed pieces joined).
         keys (Sequence[str]): Logged keys, e.g. ('loss', 'mIoU'); see
-            :meth:`~segnet_mm.analysis.scalars.Scalars.get` for
+            :meth:`~segnet_mm.analysis.run_logs.Scalars.series` for
             ``train/``, ``val/``.
         out_file (str | Path): Figure file.
 
@@ -48,7 +48,7 @@ def plot_curves(paths: Sequence[PathLike], keys: Sequence[str],
         errors = []
         for label, scalars in runs.items():
             try:
-                drawn[key][label] = scalars.get(key)
+                drawn[key][label] = scalars.series(key)
             except KeyError as err:
                 errors.append(f'{label}: {err.args[0]}')
         if not drawn[key]:

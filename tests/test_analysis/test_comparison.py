@@ -1,31 +1,18 @@
-"""Reading a run's work dir and formatting the comparison table."""
+"""A run's work dir and the comparison rows read from it."""
 import pytest
 from mmengine.config import Config
 
 from mmseg.datasets import CityscapesDataset
 from segnet_mm.analysis.comparison import (collect_row, dataset_classes,
-                                           format_tables, padded_shape,
+                                           measure_cost, padded_shape,
                                            save_speed, shared_classes)
-from segnet_mm.analysis.run_results import final_val, final_test, train_device
+from segnet_mm.analysis.report import comparison_tables
 from segnet_mm.datasets import CamVidDataset
 from tests.conftest import REPO_ROOT
 from tests.utils import fake_work_dir
 
 CLASSES = CamVidDataset.METAINFO['classes']
 CONFIG = REPO_ROOT / 'configs/benchmark/segnet-basic_1xb8-3k_camvid-180x240.py'
-
-
-def test_run_results(tmp_path):
-    wd = fake_work_dir(tmp_path / 'wd')
-    assert final_val(wd, 3000) == dict(aAcc=80.5, mAcc=60.75, mIoU=51.25)
-    assert final_val(wd, 4000) == {}
-    assert final_test(wd / 'test')['IoU.Pole'] == 2.0
-    assert train_device(wd) == 'NVIDIA H200'
-    assert train_device(fake_work_dir(tmp_path / 'cpu', gpu=False)) == 'CPU'
-    empty = tmp_path / 'empty'
-    empty.mkdir()
-    assert (final_val(empty, 3000), final_test(empty / 'test'),
-            train_device(empty)) == ({}, {}, None)
 
 
 def test_padded_shape():
@@ -44,7 +31,7 @@ def test_table_has_measured_values_and_blanks(tmp_path):
     measured = collect_row(CONFIG, wd, dict(params=1416075, macs=2e9,
                                             input=(360, 480)))
     blank = collect_row(CONFIG, tmp_path / 'never-trained')
-    table = format_tables([measured, blank], CLASSES)
+    table = comparison_tables([measured, blank], CLASSES)
     first, second = table.splitlines()[2:4]
     assert ('| NVIDIA H200 | 1.42 | 2.0 | 360x480 | 123 | 2.50 | 80.50 | '
             '60.75 | 51.25 | 75.00 | 55.00 | 45.50 |') in first
@@ -70,3 +57,13 @@ def test_classes_of_the_test_dataset():
     camvid.test_dataloader.dataset.metainfo = None
     with pytest.raises(KeyError, match="unknown dataset type 'NoSuch"):
         dataset_classes(camvid)
+
+
+def test_measure_cost_at_the_padded_shape():
+    from tests.utils import small_config
+    cfg = small_config()
+    cfg.model.data_preprocessor.test_cfg = dict(size_divisor=16)
+    cost = measure_cost(cfg, (30, 40))
+    assert cost['input'] == (32, 48)
+    assert cost['params'] > 0 and cost['macs'] > 0
+    assert cost['unsupported'] == {}

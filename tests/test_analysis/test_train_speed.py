@@ -1,13 +1,10 @@
 import pytest
 from mmengine.config import Config
 
-from segnet_mm.analysis.train_speed import (SPEED_TABLE_HEADER,
-                                            apply_levers,
-                                            configure_speed_run, ladder,
-                                            loss_gap, noise_note,
-                                            read_logged_speed, run_plan,
-                                            speed_row,
-                                            train_gflop_per_image,
+from segnet_mm.analysis.train_speed import (configure_speed_run, ladder,
+                                            loss_gap, pipeline_seconds,
+                                            read_logged_speed, run_ladder,
+                                            run_plan, train_gflop_per_image,
                                             train_input_shape)
 from tests.conftest import REPO_ROOT
 from tests.utils import TRAIN, write_log
@@ -15,43 +12,6 @@ from tests.utils import TRAIN, write_log
 
 def camvid():
     return Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
-
-
-def test_levers_edit_the_config_and_keep_the_optimizer():
-    cfg = camvid()
-    cfg.optim_wrapper.update(type='AmpOptimWrapper', loss_scale='dynamic')
-    apply_levers(cfg, ['bf16', 'channels_last', 'loader', 'window_codes',
-                       'compile'], workers=6)
-    assert cfg.optim_wrapper.type == 'BF16AmpOptimWrapper'
-    assert 'loss_scale' not in cfg.optim_wrapper
-    assert cfg.optim_wrapper.optimizer.lr == 0.01
-    assert dict(type='ChannelsLastHook') in cfg.custom_hooks
-    assert dict(type='NonFiniteLossHook') in cfg.custom_hooks
-    assert cfg.train_dataloader.num_workers == 6
-    assert cfg.train_dataloader.pin_memory
-    assert dict(type='CompileModulesHook') in cfg.custom_hooks
-    assert cfg.model.backbone.compact_indices is True
-
-
-def test_window_codes_only_for_segnet():
-    cfg = Config.fromfile(REPO_ROOT / 'configs/benchmark/'
-                          'fcn_r18-d8_1xb8-3k_camvid-180x240.py')
-    with pytest.raises(ValueError, match='needs SegNetEncoder, the config '
-                       'has ResNetV1c'):
-        apply_levers(cfg, ['window_codes'])
-
-
-def test_cuda_graphs_replaces_the_plain_compile():
-    cfg = apply_levers(camvid(), ['compile', 'cuda_graphs'])
-    compiles = [h for h in cfg.custom_hooks
-                if h['type'] == 'CompileModulesHook']
-    assert compiles == [dict(type='CompileModulesHook',
-                             mode='reduce-overhead')]
-
-
-def test_unknown_lever_named():
-    with pytest.raises(KeyError, match="unknown lever 'fused_adam'"):
-        apply_levers(camvid(), ['fused_adam'])
 
 
 def test_ladder_adds_one_lever_per_rung():
@@ -112,17 +72,42 @@ def test_training_flops_at_the_preprocessor_size():
         train_input_shape(cfg)
 
 
-def test_speed_row_against_the_config_run_and_the_peak():
-    base = dict(name='config', seconds_per_iter=0.8, images_per_s=10.0,
-                data_share=0.5, loss_gap=0.0)
-    run = dict(name='+bf16', seconds_per_iter=0.4, images_per_s=20.0,
-               data_share=0.25, loss_gap=0.0123)
-    assert SPEED_TABLE_HEADER.splitlines()[0].count('|') == 8
-    # 20 images/s x 5 GFLOP per image = 100 of a 200 GFLOP/s peak
-    assert speed_row(run, base, train_gflop=5.0, peak_gflops=200.0) == \
-        '| +bf16 | 0.4000 | 20.0 | 2.00 | 25% | 50.0% | 0.0123 |'
-    assert speed_row(dict(name='+loader', failed=1), base, 5.0, 200.0) == \
-        '| +loader | failed (exit 1) | | | | | |'
-    assert noise_note(dict(seed=1, loss_gap=0.01)) == (
-        'noise: the loss gap between seeds 0 and 1 is 0.0100; a rung is '
-        'within noise at or below it.')
+def test_run_ladder_trains_each_run_and_compares_its_losses(tmp_path):
+    """Each run's config is written with its levers and seed and trained
+    in its own work dir; a failed run is reported, the others compared
+    with the first run's loss curve."""
+    trained = []
+    curves = {'config': TRAIN,
+              '+bf16': [dict(r, loss=r['loss'] + 0.5) for r in TRAIN]}
+
+    def train(config, work_dir):
+        trained.append(Config.fromfile(config))
+        if work_dir.name not in curves:
+            return 3
+        write_log(work_dir / '20260101_000000/vis_data/scalars.json',
+                  curves[work_dir.name])
+        return 0
+
+    plan = run_plan(['bf16', 'channels_last'])
+    runs = list(run_ladder(camvid(), plan, tmp_path, train, iters=30,
+                           warmup=10, log_interval=10))
+    assert [r['name'] for r in runs] == ['config', '+bf16',
+                                         '+bf16+channels_last']
+    assert [c.optim_wrapper.type for c in trained] == [
+        'OptimWrapper', 'BF16AmpOptimWrapper', 'BF16AmpOptimWrapper']
+    assert trained[1].train_cfg.max_iters == 30
+    assert trained[1].randomness.seed == 0
+    assert (tmp_path / '+bf16/config.py').is_file()
+    assert runs[0]['loss_gap'] == 0
+    assert runs[1]['loss_gap'] == pytest.approx(0.5)
+    batch = trained[1].train_dataloader.batch_size
+    assert runs[1]['images_per_s'] == pytest.approx(batch / 1.15)
+    assert runs[2] == dict(name='+bf16+channels_last',
+                           levers=['bf16', 'channels_last'], seed=0,
+                           failed=3)
+
+
+def test_pipeline_seconds_per_sample(camvid_root):
+    cfg = camvid()
+    cfg.train_dataloader.dataset.data_root = str(camvid_root)
+    assert pipeline_seconds(cfg, samples=2, warmup=1) > 0

@@ -2,12 +2,9 @@ from contextlib import contextmanager
 
 import pytest
 import torch
-from mmengine.config import Config
 
 from mmseg.registry import MODELS, OPTIM_WRAPPERS
-from segnet_mm.engine import enable_amp, enable_eval_amp
 from segnet_mm.engine.optimizers import bf16_amp_optim_wrapper
-from tests.conftest import REPO_ROOT
 from tests.utils import small_config
 
 
@@ -86,22 +83,6 @@ def test_says_once_where_the_cpu_emulates_bf16(monkeypatch, bf16_hardware):
         assert 'optim_wrapper.type=OptimWrapper' in logged[0]
 
 
-@pytest.mark.parametrize('device, wrapper_type', [
-    ('cpu', 'BF16AmpOptimWrapper'), ('cuda', 'AmpOptimWrapper')])
-def test_enable_amp_picks_the_device_wrapper(device, wrapper_type):
-    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
-    enable_amp(cfg, device)
-    assert cfg.optim_wrapper.type == wrapper_type
-    assert cfg.val_cfg.fp16 and cfg.test_cfg.fp16
-
-
-def test_enable_eval_amp_needs_no_optim_wrapper():
-    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
-    cfg.pop('optim_wrapper')
-    enable_eval_amp(cfg)
-    assert cfg.val_cfg.fp16 and cfg.test_cfg.fp16
-
-
 def test_autocasts_on_the_models_device(monkeypatch):
     """The autocast follows the weights' device (meta here, recorded: no GPU
     needed), so a GPU model is never left in fp32 under CPU autocast."""
@@ -117,18 +98,3 @@ def test_autocasts_on_the_models_device(monkeypatch):
     with wrapper(model).optim_context(model):
         pass
     assert calls == [('meta', torch.bfloat16)]
-
-
-def test_enable_amp_keeps_bf16_recipe_on_cuda():
-    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid_cpu.py')
-    enable_amp(cfg, 'cuda')
-    assert cfg.optim_wrapper.type == 'BF16AmpOptimWrapper'
-
-
-def test_enable_amp_rejects_unknown_device_and_wrapper():
-    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
-    with pytest.raises(ValueError, match="device 'mps'"):
-        enable_amp(cfg, 'mps')
-    cfg.optim_wrapper.type = 'SomeOtherWrapper'
-    with pytest.raises(ValueError, match="'SomeOtherWrapper'"):
-        enable_amp(cfg, 'cpu')

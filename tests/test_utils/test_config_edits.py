@@ -1,16 +1,15 @@
-"""The config edits behind the tools' flags."""
+"""The named config edits, each on its own."""
 import pytest
-import torch
-from mmengine.dataset import pseudo_collate
+from mmengine.config import Config
 
-from mmseg.registry import MODELS
-
-from segnet_mm.utils.run_config import (enable_tta,
-                                        enable_visualization_hook,
-                                        keep_label_maps, load_run_config,
-                                        resume_from)
+from segnet_mm.utils.config_edits import (
+    LEVERS, add_custom_hook, apply_levers, disable_amp,
+    disable_channels_last, enable_amp, enable_bf16_autocast,
+    enable_channels_last, enable_compile, enable_cuda_graphs,
+    enable_eval_amp, enable_tta, enable_visualization_hook,
+    enable_window_codes, keep_label_maps, load_run_config,
+    remove_custom_hooks, resume_from, train_only, tune_dataloader)
 from tests.conftest import REPO_ROOT
-from tests.utils import build_camvid, small_config
 
 CONFIG = str(REPO_ROOT / 'configs' / 'segnet_camvid_cpu.py')
 
@@ -41,34 +40,6 @@ def test_flip_tta_wraps_the_model_and_flips_at_test_resolution():
     resize, flips = tta.transforms[:2]
     assert resize == [dict(type='Resize', scale=(360, 270), keep_ratio=True)]
     assert [f['prob'] for f in flips] == [0., 1.]
-
-
-def test_flip_tta_averages_the_views_flipped_back(camvid_root):
-    """SegTTAModel over the flip pipeline predicts the argmax of the mean
-    softmax of the model on the image and of its output on the
-    horizontally flipped image, flipped back; the merged sample keeps
-    that flipped-back output as its seg_logits."""
-    cfg = enable_tta(small_config())
-    torch.manual_seed(0)
-    tta = MODELS.build(cfg.model).eval()
-    tta.module.decode_head.conv_seg.bias.data.zero_()  # argmax not constant
-    dataset = build_camvid(
-        camvid_root, 'test', pipeline=cfg.test_dataloader.dataset.pipeline)
-    data = pseudo_collate([dataset[0]])
-    img, sample = data['inputs'][0][0], data['data_samples'][0][0]
-    assert not sample.flip
-    with torch.no_grad():
-        merged = tta.test_step(data)[0]
-        plain = tta.module.test_step(
-            dict(inputs=[img], data_samples=[sample.clone()]))[0]
-        flipped = tta.module.test_step(
-            dict(inputs=[img.flip(-1)], data_samples=[sample.clone()]))[0]
-    logits = plain.seg_logits.data
-    back = flipped.seg_logits.data.flip(-1)
-    assert (logits.argmax(0) != back.argmax(0)).any()
-    torch.testing.assert_close(merged.seg_logits.data, back)
-    mean = (logits.softmax(0) + back.softmax(0)) / 2
-    assert torch.equal(merged.pred_sem_seg.data[0], mean.argmax(0))
 
 
 def test_flip_tta_keeps_a_configs_own_tta():
@@ -108,3 +79,124 @@ def test_enable_visualization_hook():
     del cfg.default_hooks['visualization']
     with pytest.raises(RuntimeError, match='visualization'):
         enable_visualization_hook(cfg, show=True)
+
+
+@pytest.mark.parametrize('device, wrapper_type', [
+    ('cpu', 'BF16AmpOptimWrapper'), ('cuda', 'AmpOptimWrapper')])
+def test_enable_amp_picks_the_device_wrapper(device, wrapper_type):
+    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
+    enable_amp(cfg, device)
+    assert cfg.optim_wrapper.type == wrapper_type
+    assert cfg.val_cfg.fp16 and cfg.test_cfg.fp16
+
+
+def test_enable_eval_amp_needs_no_optim_wrapper():
+    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
+    cfg.pop('optim_wrapper')
+    enable_eval_amp(cfg)
+    assert cfg.val_cfg.fp16 and cfg.test_cfg.fp16
+
+
+def test_enable_amp_keeps_bf16_recipe_on_cuda():
+    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid_cpu.py')
+    enable_amp(cfg, 'cuda')
+    assert cfg.optim_wrapper.type == 'BF16AmpOptimWrapper'
+
+
+def test_enable_amp_rejects_unknown_device_and_wrapper():
+    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
+    with pytest.raises(ValueError, match="device 'mps'"):
+        enable_amp(cfg, 'mps')
+    cfg.optim_wrapper.type = 'SomeOtherWrapper'
+    with pytest.raises(ValueError, match="'SomeOtherWrapper'"):
+        enable_amp(cfg, 'cpu')
+
+
+def camvid():
+    """The fp32 CamVid config (SGD in a plain OptimWrapper)."""
+    return Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
+
+
+def test_disable_amp_turns_the_bf16_recipe_back_to_fp32():
+    cfg = load_run_config(CONFIG)
+    assert cfg.optim_wrapper.type == 'BF16AmpOptimWrapper'
+    optimizer = cfg.optim_wrapper.optimizer.copy()
+    assert disable_amp(cfg) is cfg
+    assert cfg.optim_wrapper.type == 'OptimWrapper'
+    assert cfg.optim_wrapper.optimizer == optimizer
+    assert 'dtype' not in cfg.optim_wrapper
+    assert cfg.val_cfg.fp16 is False and cfg.test_cfg.fp16 is False
+    cfg = enable_amp(camvid(), 'cuda')
+    assert 'loss_scale' in cfg.optim_wrapper
+    assert 'loss_scale' not in disable_amp(cfg).optim_wrapper
+
+
+def test_enable_bf16_autocast_replaces_any_wrapper_and_keeps_the_optimizer():
+    cfg = camvid()
+    cfg.optim_wrapper.update(type='AmpOptimWrapper', loss_scale='dynamic')
+    enable_bf16_autocast(cfg)
+    assert cfg.optim_wrapper.type == 'BF16AmpOptimWrapper'
+    assert 'loss_scale' not in cfg.optim_wrapper
+    assert cfg.optim_wrapper.optimizer.lr == 0.01
+
+
+def test_custom_hooks_added_once_and_removed_by_type():
+    cfg = camvid()
+    hooks = list(cfg.custom_hooks)
+    add_custom_hook(add_custom_hook(cfg, dict(type='A')), dict(type='A'))
+    assert cfg.custom_hooks == [*hooks, dict(type='A')]
+    assert remove_custom_hooks(cfg, 'A').custom_hooks == hooks
+
+
+def test_channels_last_on_and_off():
+    cfg = enable_channels_last(enable_channels_last(camvid()))
+    assert cfg.custom_hooks.count(dict(type='ChannelsLastHook')) == 1
+    assert dict(type='NonFiniteLossHook') in cfg.custom_hooks
+    disable_channels_last(cfg)
+    assert [h['type'] for h in cfg.custom_hooks] == ['NonFiniteLossHook']
+
+
+def test_tune_dataloader():
+    cfg = tune_dataloader(camvid(), workers=6)
+    assert cfg.train_dataloader.num_workers == 6
+    assert cfg.train_dataloader.persistent_workers
+    assert cfg.train_dataloader.pin_memory
+
+
+def test_window_codes_only_for_segnet():
+    assert enable_window_codes(camvid()).model.backbone.compact_indices
+    cfg = Config.fromfile(REPO_ROOT / 'configs/benchmark/'
+                          'fcn_r18-d8_1xb8-3k_camvid-180x240.py')
+    with pytest.raises(ValueError, match='needs SegNetEncoder, the config '
+                       'has ResNetV1c'):
+        enable_window_codes(cfg)
+
+
+def test_cuda_graphs_replaces_the_plain_compile():
+    cfg = enable_compile(camvid())
+    assert dict(type='CompileModulesHook') in cfg.custom_hooks
+    enable_cuda_graphs(cfg)
+    compiles = [h for h in cfg.custom_hooks
+                if h['type'] == 'CompileModulesHook']
+    assert compiles == [dict(type='CompileModulesHook',
+                             mode='reduce-overhead')]
+
+
+def test_levers_apply_in_order_by_name():
+    cfg = apply_levers(camvid(), list(LEVERS)[:-1], workers=6)
+    assert cfg.optim_wrapper.type == 'BF16AmpOptimWrapper'
+    assert dict(type='ChannelsLastHook') in cfg.custom_hooks
+    assert cfg.train_dataloader.num_workers == 6
+    assert cfg.model.backbone.compact_indices is True
+    assert dict(type='CompileModulesHook') in cfg.custom_hooks
+    with pytest.raises(KeyError, match="unknown lever 'fused_adam'"):
+        apply_levers(camvid(), ['fused_adam'])
+
+
+def test_train_only_trims_to_the_iterations():
+    cfg = train_only(camvid(), iters=30)
+    assert cfg.train_cfg.max_iters == 30
+    assert cfg.train_cfg.val_interval > 30
+    assert cfg.val_dataloader is None and cfg.val_evaluator is None
+    assert cfg.default_hooks.checkpoint.interval > 30
+    assert not cfg.default_hooks.checkpoint.save_last
