@@ -14,7 +14,8 @@ from torch import Tensor
 from mmseg.models import BaseSegmentor
 from mmseg.registry import METRICS
 from ..evaluation.metrics import CalibrationMetric
-from ..evaluation.temperature import (TemperatureFit, fit_temperature_on,
+from ..evaluation.temperature import (TemperatureFit,
+                                      fit_temperature_with_calibration,
                                       sample_pixels)
 from ..utils.typing_utils import PathLike
 from .inference import init_segmentor
@@ -80,7 +81,7 @@ def fit_checkpoint_temperature(config: Union[PathLike, Config],
         split_logits(model, dataloader), max_pixels, ignore_index, seed)
     # mc_samples 0 and 1 are both one deterministic pass.
     mc_samples = max(getattr(model, 'mc_samples', 1), 1)
-    return fit_temperature_on(logits, labels, mc_samples)
+    return fit_temperature_with_calibration(logits, labels, mc_samples)
 
 
 def temperature_usage(cfg: Config, temperature: float,

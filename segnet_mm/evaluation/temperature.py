@@ -178,10 +178,10 @@ def calibration_summary(logits: Tensor, labels: Tensor,
     return {k: summary[k] for k in ('ECE', 'NLL', 'Brier')}
 
 
-def fit_temperature_on(logits: Tensor,
-                       labels: Tensor,
-                       mc_samples: int = 1,
-                       **kwargs) -> TemperatureFit:
+def fit_temperature_with_calibration(logits: Tensor,
+                                     labels: Tensor,
+                                     mc_samples: int = 1,
+                                     **kwargs) -> TemperatureFit:
     """:func:`fit_temperature` with the pixels' calibration before and
     after; ``mc_samples`` is recorded as the dropout samples behind the
     logits (1: deterministic), ``kwargs`` are ``bounds`` and

@@ -128,7 +128,7 @@ def check_crop_fits(cfg: Config) -> None:
             'them: add a Pad transform or model.data_preprocessor.size')
 
 
-def check_batch_size_rule(cfg: Config) -> None:
+def check_size_or_size_divisor(cfg: Config) -> None:
     """mmseg's ``SegDataPreProcessor`` stacks a training batch by padding
     to ``size`` or to a multiple of ``size_divisor``, and asserts exactly
     one of them (a bare ``AssertionError`` at the first iteration)."""
@@ -149,7 +149,7 @@ def check_batch_size_rule(cfg: Config) -> None:
 
 def check_config(cfg: Config) -> None:
     """All start-up config checks; raise :class:`ConfigCheckError`."""
-    check_batch_size_rule(cfg)
+    check_size_or_size_divisor(cfg)
     check_num_classes(cfg)
     check_class_weights(cfg)
     check_crop_fits(cfg)

@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from segnet_mm.evaluation import (calibration_summary, fit_temperature,
-                                  fit_temperature_on, sample_pixels,
-                                  temperature_nll)
+                                  fit_temperature_with_calibration,
+                                  sample_pixels, temperature_nll)
 
 
 def overconfident(true_temperature=3.0, pixels=200_000, classes=5, seed=0):
@@ -21,7 +21,7 @@ def overconfident(true_temperature=3.0, pixels=200_000, classes=5, seed=0):
 
 def test_fit_recovers_the_true_temperature_and_lowers_nll():
     logits, labels = overconfident(3.0)
-    fit = fit_temperature_on(logits, labels, mc_samples=4)
+    fit = fit_temperature_with_calibration(logits, labels, mc_samples=4)
     assert fit.temperature == pytest.approx(3.0, rel=0.03)
     assert fit.mc_samples == 4
     assert fit.num_pixels == 200_000
