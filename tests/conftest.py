@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from mmseg.utils import register_all_modules
 
-from segnet_mm.datasets import write_synthetic_camvid
+from tests.data_utils import write_synthetic_camvid
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_CAMVID = REPO_ROOT.parent / 'shared' / 'camvid'

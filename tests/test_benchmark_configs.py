@@ -10,8 +10,8 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from mmseg.registry import MODELS
-from segnet_mm.datasets import write_synthetic_camvid
 from tests.conftest import REPO_ROOT
+from tests.data_utils import write_synthetic_camvid
 from tests.utils import FP32_WHERE_BF16_IS_EMULATED, cfg_options
 
 CONFIGS = REPO_ROOT / 'configs'

@@ -65,8 +65,8 @@ bench)
         --log-interval "${LOG_INTERVAL:-10}" \
         --workers "${WORKERS:-8}" --out "$OUT/bench.json" \
         --cfg-options "${DATA[@]}" "${MORE[@]}" | tee "$OUT/bench.md"
-    $PY -c 'from segnet_mm.datasets import write_synthetic_cityscapes as w
-w("/tmp/cityscapes", splits=("train",), num=16)'
+    $PY -c 'from segnet_mm.analysis.benchmark import write_synthetic_train_split as w
+w("configs/segnet_cityscapes.py", "/tmp/cityscapes", (1024, 2048), 16)'
     $PY tools/benchmark_train.py configs/segnet_cityscapes.py --amp \
         --work-root /tmp/bench_cityscapes --levers --skip-noise \
         --iters "${ITERS:-300}" --warmup "${WARMUP:-100}" \

@@ -17,10 +17,11 @@ from mmseg.registry import MODELS
 from segnet_mm.apis import (calibration_images, check_onnx, held_out_image,
                             init_segmentor, int8_cpu_support, prepare_input,
                             quantize_int8)
-from segnet_mm.datasets import CamVidDataset, write_synthetic_camvid
+from segnet_mm.datasets import CamVidDataset
 from segnet_mm.models.segmentors.onnxruntime_segmentor import \
     onnxruntime_session
 from tests.conftest import REPO_ROOT
+from tests.data_utils import write_synthetic_camvid
 from tests.utils import cfg_options
 
 BASIC = REPO_ROOT / 'configs' / 'segnet-basic_camvid.py'

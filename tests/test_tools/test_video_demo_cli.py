@@ -8,9 +8,9 @@ import cv2
 import numpy as np
 import pytest
 
-from segnet_mm.datasets import write_synthetic_camvid
 from segnet_mm.engine import cpu_has_bf16_hardware
 from tests.conftest import REPO_ROOT
+from tests.data_utils import write_synthetic_camvid
 from tests.utils import (BAYESIAN_CONFIG, CONFIG, SMALL_MODEL, run_tool,
                          save_small_checkpoint)
 
