@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import List, NamedTuple
 
 import torch
 from mmengine.config import Config, DictAction
@@ -192,3 +193,45 @@ def sharpened_bayesian_checkpoint(path: Path) -> Path:
         dict(state_dict=model.state_dict(),
              meta=dict(dataset_meta=dict(CamVidDataset.METAINFO))), path)
     return path
+
+
+class ConvCall(NamedTuple):
+    """One ``nn.Conv2d`` forward: its kernel size, whether its input and
+    weight were channels-last, its output's dtype."""
+    kernel: int
+    input_channels_last: bool
+    weight_channels_last: bool
+    out_dtype: torch.dtype
+
+
+def _channels_last(t: torch.Tensor) -> bool:
+    return t.is_contiguous(memory_format=torch.channels_last)
+
+
+def record_convs(monkeypatch) -> List[ConvCall]:
+    """Every ``nn.Conv2d`` forward from now on (``monkeypatch`` undoes it),
+    appended to the returned list as a :class:`ConvCall`."""
+    calls = []
+    forward = torch.nn.Conv2d.forward
+
+    def spy(self, x):
+        out = forward(self, x)
+        calls.append(
+            ConvCall(self.kernel_size[0], _channels_last(x),
+                     _channels_last(self.weight), out.dtype))
+        return out
+
+    monkeypatch.setattr(torch.nn.Conv2d, 'forward', spy)
+    return calls
+
+
+def assert_convs_ran_as_named(calls: List[ConvCall],
+                              bf16_channels_last: bool) -> None:
+    """Every convolution ran under bf16 autocast on channels-last weights
+    (the fast path), or in fp32 on NCHW weights. (A 1x1 kernel is both
+    NCHW and channels-last, so only larger kernels tell.)"""
+    assert calls
+    dtype = torch.bfloat16 if bf16_channels_last else torch.float32
+    assert {c.out_dtype for c in calls} == {dtype}
+    formats = {c.weight_channels_last for c in calls if c.kernel > 1}
+    assert formats == {bf16_channels_last}
