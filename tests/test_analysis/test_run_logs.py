@@ -4,7 +4,8 @@ import json
 import pytest
 
 from segnet_mm.analysis import load_run, load_scalars, load_work_dir
-from tests.utils import TRAIN, VAL, write_log
+from segnet_mm.analysis.run_logs import final_test, final_val, train_device
+from tests.utils import TRAIN, VAL, fake_work_dir, write_log
 
 
 @pytest.fixture
@@ -21,13 +22,13 @@ def test_load_scalars_splits_train_and_val(log):
     assert scalars.val['mIoU'] == ([20, 30], [20.5, 31.25])
     assert load_run(log) == scalars
     assert 'iter' not in scalars.train and 'step' not in scalars.val
-    assert scalars.get('mIoU') == scalars.val['mIoU']
-    assert scalars.get('val/time') == ([20, 30], [0.2, 0.2])
-    assert scalars.get('train/time') == ([10, 20, 30], [1.0, 1.1, 1.2])
+    assert scalars.series('mIoU') == scalars.val['mIoU']
+    assert scalars.series('val/time') == ([20, 30], [0.2, 0.2])
+    assert scalars.series('train/time') == ([10, 20, 30], [1.0, 1.1, 1.2])
     with pytest.raises(KeyError, match="ask for train/time or val/time"):
-        scalars.get('time')
+        scalars.series('time')
     with pytest.raises(KeyError, match="'mDice' is not logged; logged keys"):
-        scalars.get('mDice')
+        scalars.series('mDice')
 
 
 def test_keys_logged_with_a_prefix(tmp_path):
@@ -35,9 +36,9 @@ def test_keys_logged_with_a_prefix(tmp_path):
     scalars = load_scalars(
         write_log(tmp_path / 'scalars.json',
                   [TRAIN[0], {'val/mBFScore': 40.0, 'step': 10}]))
-    assert scalars.get('val/mBFScore') == ([10], [40.0])
+    assert scalars.series('val/mBFScore') == ([10], [40.0])
     with pytest.raises(KeyError, match=r"logged keys: \[.*'val/mBFScore'"):
-        scalars.get('val/mDice')
+        scalars.series('val/mDice')
 
 
 def test_load_scalars_names_bad_lines(tmp_path):
@@ -72,3 +73,25 @@ def test_load_work_dir_joins_resumed_pieces(tmp_path):
     assert load_run(work_dir) == joined
     with pytest.raises(FileNotFoundError, match='holds no TIMESTAMP'):
         load_work_dir(tmp_path)
+
+
+def test_run_results(tmp_path):
+    wd = fake_work_dir(tmp_path / 'wd')
+    assert final_val(wd, 3000) == dict(aAcc=80.5, mAcc=60.75, mIoU=51.25)
+    assert final_val(wd, 4000) == {}
+    assert final_test(wd / 'test')['IoU.Pole'] == 2.0
+    assert train_device(wd) == 'NVIDIA H200'
+    assert train_device(fake_work_dir(tmp_path / 'cpu', gpu=False)) == 'CPU'
+    empty = tmp_path / 'empty'
+    empty.mkdir()
+    assert (final_val(empty, 3000), final_test(empty / 'test'),
+            train_device(empty)) == ({}, {}, None)
+
+
+@pytest.mark.parametrize('text', ['', 'not json', '[1, 2]'])
+def test_final_test_rejects_a_file_that_is_not_metrics(tmp_path, text):
+    piece = tmp_path / '20260102_000000'
+    piece.mkdir()
+    (piece / '20260102_000000.json').write_text(text)
+    with pytest.raises(ValueError, match='20260102_000000.json'):
+        final_test(tmp_path)
