@@ -1,14 +1,10 @@
-"""Benchmark measurements: the timing and memory helpers measure known
-steps right; on a small SegNet each measurement runs, and takes the
-model, optimizer, loss weights, ignore index and data layout from the
-config (CamVid's and Cityscapes')."""
+"""Benchmark measurements: on a small SegNet each measurement runs, and
+takes the model, optimizer, loss weights, ignore index and data layout
+from the config (CamVid's and Cityscapes')."""
 import copy
-import itertools
-import time
 
 import numpy as np
 import pytest
-import torch
 
 from mmseg.registry import DATASETS
 from mmseg.utils import register_all_modules
@@ -48,39 +44,6 @@ def read_train_split(cfg, root):
     return DATASETS.build(dataset)
 
 
-def test_matmul_peak(monkeypatch):
-    assert bm.matmul_peak(torch.float32, n=64, reps=2) > 0
-    # A clock ticking 0.5 s per reading: each product takes 0.5 s.
-    clock = itertools.count(step=0.5)
-    monkeypatch.setattr(bm.time, 'perf_counter', lambda: next(clock))
-    assert bm.matmul_peak(torch.float32, n=64, reps=2) == pytest.approx(
-        2 * 64**3 / 0.5 / 1e9)
-
-
-def test_timed_averages_the_iterations_after_warmup():
-    sleeps = iter([0.3, 0.03, 0.03])  # warmup, then two timed steps
-    seconds = bm._timed(lambda: time.sleep(next(sleeps)), warmup=1,
-                        iters=2)
-    assert 0.03 <= seconds < 0.12
-
-
-def test_peak_tensor_mib_replays_allocations_in_order():
-
-    def overlapping():
-        a = torch.ones(2**20)  # 4 MiB
-        b = torch.ones(2**19)  # 2 MiB while a lives
-        del a, b
-
-    def one_after_another():
-        for _ in range(3):
-            a = torch.ones(2**20)
-            del a
-
-    assert bm.peak_tensor_mib(overlapping) == pytest.approx(6, abs=0.5)
-    assert bm.peak_tensor_mib(one_after_another) == pytest.approx(
-        4, abs=0.5)
-
-
 def test_macs_and_params(config):
     cost = bm.run_measurement(dict(kind='macs', config=config, shape=[32, 48]))
     assert cost['params'] == cost['inference_params'] > 0
@@ -89,7 +52,7 @@ def test_macs_and_params(config):
 
 @pytest.mark.parametrize('bf16_channels_last,compact',
                          [(False, None), (True, True)])
-def test_inference(config, bf16_channels_last, compact):
+def test_time_forward(config, bf16_channels_last, compact):
     r = bm.run_measurement(
         dict(kind='inference', config=config, shape=[32, 48],
              bf16_channels_last=bf16_channels_last, compact=compact,
@@ -154,8 +117,8 @@ def test_synthetic_train_split_in_the_config_layout(tmp_path, config,
 
 
 def test_training_steps_on_cityscapes(cityscapes, monkeypatch):
-    runner = bm.config_train_step_on_synthetic(cityscapes, (64, 128), 2,
-                                               warmup=1, iters=1)
+    runner = bm.time_config_train_step_on_synthetic(cityscapes, (64, 128),
+                                                    2, warmup=1, iters=1)
     assert runner['seconds'] > 0
     cfg = copy.deepcopy(cityscapes)
     cfg.model.decode_head.ignore_index = 7
@@ -167,7 +130,7 @@ def test_training_steps_on_cityscapes(cityscapes, monkeypatch):
         return cross_entropy(*args, **kwargs)
 
     monkeypatch.setattr(bm.F, 'cross_entropy', recording)
-    plain = bm.plain_train_step(cfg, [64, 128], batch=2,
-                                bf16_channels_last=False, compact=None,
-                                warmup=0, iters=1)
+    plain = bm.time_plain_train_step(cfg, [64, 128], batch=2,
+                                     bf16_channels_last=False, compact=None,
+                                     warmup=0, iters=1)
     assert plain['seconds'] > 0 and set(ignored) == {7}
