@@ -20,7 +20,7 @@ def parse_args():
     parser.add_argument(
         '--image', help='image for the check (resized to --shape); '
         'default: random pixels')
-    parser.add_argument('--opset', type=int, default=17, help='>= 13')
+    parser.add_argument('--opset', type=int, default=17, help='>= 14')
     parser.add_argument(
         '--min-agreement', type=float, default=0.999,
         help='fail if fewer pixels than this share the argmax class')

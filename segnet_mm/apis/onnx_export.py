@@ -3,10 +3,13 @@
 The graph maps a preprocessed batch (N, 3, H, W) -- what the model's
 ``data_preprocessor`` makes of a BGR image: RGB for our configs
 (``bgr_to_rgb``), minus mean, over std -- to logits (N, num_classes, H, W),
-for one fixed (H, W). SegNet's unpooling exports
-as it is: the encoder's uint8 window codes (``compact_indices=True``) become
-``Equal`` + ``Where`` nodes and odd sizes a ``Pad``, all ops onnxruntime's
-CPU provider runs; no ``MaxUnpool`` node is needed. The int64 path
+for one fixed (H, W). SegNet's index pooling exports as plain ops
+onnxruntime's CPU provider runs: the encoder's uint8 window codes
+(``compact_indices=True``) are ``MaxPool`` (no indices output) and
+``Slice``/``Equal``/``And``/``Add`` comparisons, the unpooling is nearest
+``Resize`` of values and codes, ``Equal`` with a constant window grid and
+``Mul``, and odd sizes a ``Pad`` (see :mod:`segnet_mm.models.utils.pooling`);
+no ``MaxUnpool`` node is needed. The int64 path
 (``compact_indices=False``, ``F.max_unpool2d``) does not trace in torch 2.13;
 the weights are the same for both, so export with the default.
 
@@ -25,7 +28,8 @@ from mmseg.models import BaseSegmentor
 from ..models.segmentors.onnxruntime_segmentor import onnxruntime_session
 from ..models.utils import SegmentorLogits
 
-MIN_OPSET = 13
+# The window codes add uint8 tensors, which ONNX's Add takes from opset 14.
+MIN_OPSET = 14
 
 
 class OnnxCheck(NamedTuple):
@@ -78,7 +82,7 @@ def export_onnx(model: BaseSegmentor,
         model (BaseSegmentor): The segmentor, on the CPU.
         out_file (str): Output ``.onnx`` path.
         shape (Sequence[int]): (H, W) the graph is traced for.
-        opset (int): ONNX opset, >= 13. Default: 17.
+        opset (int): ONNX opset, >= 14. Default: 17.
 
     Returns:
         str: ``out_file``.

@@ -3,10 +3,11 @@ ONNX Runtime (QDQ format, per-channel int8 weights, uint8 activations
 calibrated on training images).
 
 The float graph is :func:`export_onnx`'s: SegNet's pooling keeps 2-bit
-window codes computed from the values its ``MaxPool`` node pools, so in the
-quantized graph the codes come from the (dequantized int8) values that node
-sees, and the unpooling (``Equal`` + ``Where``) places exactly those values:
-no index is computed in one precision and applied in another.
+window codes computed by comparing the values its ``MaxPool`` node pools
+with that node's output, so in the quantized graph the codes come from the
+(dequantized int8) values that node sees, and the unpooling places exactly
+those values: no index is computed in one precision and applied in
+another.
 
 int8 convolutions are fast on CPUs with VNNI (AVX512-VNNI, AVX-VNNI) or
 AMX-INT8; without them onnxruntime falls back to AVX2 kernels that are

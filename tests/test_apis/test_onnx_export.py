@@ -19,13 +19,18 @@ def model(tmp_path):
 
 def test_export_matches_pytorch_on_odd_stage_sizes(tmp_path, model):
     """72x96 pools to 9x12 then 4x6: the 9-row stage unpools with a Pad."""
-    out = export_onnx(model, str(tmp_path / 'm.onnx'), (72, 96), opset=13)
+    out = export_onnx(model, str(tmp_path / 'm.onnx'), (72, 96), opset=14)
     assert not model.training
     proto = onnx.load(out)
     onnx.checker.check_model(proto)
-    assert proto.opset_import[0].version == 13
+    assert proto.opset_import[0].version == 14
     ops = {node.op_type for node in proto.graph.node}
-    assert {'Equal', 'Where', 'Pad'} <= ops and 'MaxUnpool' not in ops
+    # Window codes by comparison, unpooling by nearest upsampling: no
+    # MaxPool indices, flat-index arithmetic or 6-D Where.
+    assert {'MaxPool', 'Slice', 'Equal', 'Resize', 'Mul', 'Pad'} <= ops
+    assert not ops & {'MaxUnpool', 'Where', 'Div', 'Mod'}
+    assert all(len(node.output) == 1 for node in proto.graph.node
+               if node.op_type == 'MaxPool')
     props = {p.key: p.value for p in proto.metadata_props}
     assert props['mean'] == '[123.675, 116.28, 103.53]'
     assert props['bgr_to_rgb'] == 'True'
@@ -64,8 +69,8 @@ def test_prepare_input(tmp_path, model, camvid_root):
 
 
 def test_export_rejects_bad_arguments(tmp_path, model):
-    with pytest.raises(ValueError, match='opset must be >= 13, got 11'):
-        export_onnx(model, str(tmp_path / 'm.onnx'), (64, 96), opset=11)
+    with pytest.raises(ValueError, match='opset must be >= 14, got 13'):
+        export_onnx(model, str(tmp_path / 'm.onnx'), (64, 96), opset=13)
     with pytest.raises(ValueError, match=r'shape must be \(H, W\)'):
         export_onnx(model, str(tmp_path / 'm.onnx'), (64, ))
     model.backbone.compact_indices = False

@@ -20,6 +20,7 @@ from segnet_mm.apis import (calibration_images, check_onnx, held_out_image,
 from segnet_mm.datasets import CamVidDataset
 from segnet_mm.models.segmentors.onnxruntime_segmentor import \
     onnxruntime_session
+from segnet_mm.models.utils import first_max_codes
 from tests.conftest import REPO_ROOT
 from tests.data_utils import write_synthetic_camvid
 from tests.utils import cfg_options
@@ -165,11 +166,12 @@ def test_int8_sessions_run_integer_convolutions(trained, int8_model,
 
 
 def test_pooling_indices_come_from_the_quantized_values(int8_model):
-    """Every MaxPool of the int8 graph, run with its input and outputs
-    exposed: the pooled values are the window maxima of what it sees, and
-    its indices point at those maxima in that same tensor, so the
-    unpooling downstream places values where the quantized model's maxima
-    are."""
+    """Every MaxPool of the int8 graph and the window codes the graph
+    computes beside it, run with the pooled input exposed: the pooled
+    values are the window maxima of what it sees, and the codes are the
+    first-max positions of those windows in that same tensor (what
+    first_max_codes gives in PyTorch), so the unpooling downstream places
+    values where the quantized model's maxima are."""
     model, int8_file, root = int8_model
     proto = onnx.load(int8_file)
     pools = [
@@ -183,22 +185,35 @@ def test_pooling_indices_come_from_the_quantized_values(int8_model):
                  for out in node.output}
     assert all(producers[n.input[0]].op_type == 'DequantizeLinear'
                for n in pools)
-    names = [name for n in pools for name in (n.input[0], *n.output)]
-    for name in names:
+    # The codes: the uint8 sums the unpooling upsamples.
+    codes = [
+        n.input[0] for n in proto.graph.node if n.op_type == 'Resize'
+        and producers[n.input[0]].op_type == 'Add'
+    ]
+    assert len(codes) == 4
+    names = [name for n in pools for name in (n.input[0], n.output[0])]
+    for name in names + codes:
         proto.graph.output.append(onnx.ValueInfoProto(name=name))
     session = ort.InferenceSession(proto.SerializeToString(),
                                    providers=['CPUExecutionProvider'])
     image = calibration_images(root / 'val', 1)[0]
     results = session.run(
-        names, {'input': prepare_input(model, SHAPE, image).numpy()})
-    checked = 0
-    for x, pooled, indices in zip(*[iter(results)] * 3):
+        names + codes,
+        {'input': prepare_input(model, SHAPE, image).numpy()})
+    by_shape = {r.shape: r for r in results[len(names):]}
+    assert len(by_shape) == 4
+    ties = 0
+    for x, pooled in zip(*[iter(results[:len(names)])] * 2):
         n, c, h, w = pooled.shape
         windows = x[..., :2 * h, :2 * w].reshape(n, c, h, 2, w, 2)
         assert np.array_equal(pooled, windows.max(axis=(3, 5)))
-        assert np.array_equal(x.reshape(-1)[indices], pooled)
-        checked += 1
-    assert checked == len(pools)
+        expected = first_max_codes(
+            torch.from_numpy(x), torch.from_numpy(pooled)).numpy()
+        assert np.array_equal(by_shape[pooled.shape], expected)
+        ties += int(((windows == pooled[:, :, :, None, :, None]).sum(
+            axis=(3, 5)) > 1).sum())
+    # int8 activations tie often (ReLU zeros): the tie rule is exercised.
+    assert ties > 0
 
 
 def test_int8_cpu_support_reads_cpuinfo(tmp_path):

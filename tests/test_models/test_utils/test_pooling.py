@@ -1,14 +1,47 @@
+import itertools
+
 import pytest
 import torch
 import torch.nn.functional as F
 
-from segnet_mm.models.utils import max_pool2x2, max_unpool2x2, window_codes
+from segnet_mm.models.utils import (first_max_codes, max_pool2x2,
+                                    max_unpool2x2, window_codes)
+
+# Inputs with many tied windows: small integers, and constant planes.
+TIED = {
+    'randn': lambda *s: torch.randn(*s),
+    'integers': lambda *s: torch.randint(-2, 2, s).float(),
+    'all_equal': lambda *s: torch.full(s, 1.5),
+}
+
+
+@pytest.mark.parametrize('channels_last', [False, True])
+def test_max_pool2d_takes_the_first_max_in_row_major_order(channels_last):
+    """PyTorch's own tie rule, which the window codes copy: of the tied
+    positions of a window, scanned (0, 0), (0, 1), (1, 0), (1, 1), the
+    first; every one of the 15 tie patterns, and an all -inf window."""
+    patterns = [
+        p for p in itertools.product((0, 1), repeat=4) if any(p)
+    ]
+    assert len(patterns) == 15
+    x = torch.tensor(patterns, dtype=torch.float32).view(1, 15, 2, 2)
+    x = torch.cat([x, torch.full((1, 1, 2, 2), -float('inf'))], 1)
+    if channels_last:
+        x = x.to(memory_format=torch.channels_last)
+    _, indices = F.max_pool2d(x, 2, 2, return_indices=True)
+    expected = [p.index(1) for p in patterns] + [0]
+    assert indices.flatten().tolist() == expected
+    assert first_max_codes(x, F.max_pool2d(x, 2, 2)).flatten().tolist() \
+        == expected
 
 
 @pytest.mark.parametrize('size', [(8, 8), (45, 60), (23, 31), (7, 10)])
 @pytest.mark.parametrize('channels_last', [False, True])
-def test_compact_unpool_equals_max_unpool2d(size, channels_last):
-    x = torch.randn(2, 5, *size)
+@pytest.mark.parametrize('values', list(TIED))
+@pytest.mark.parametrize('method', ['where', 'upsample'])
+def test_compact_unpool_equals_max_unpool2d(size, channels_last, values,
+                                            method):
+    x = TIED[values](2, 5, *size)
     if channels_last:
         x = x.to(memory_format=torch.channels_last)
     plain = max_pool2x2(x, compact=False)
@@ -19,7 +52,9 @@ def test_compact_unpool_equals_max_unpool2d(size, channels_last):
     torch.testing.assert_close(compact.feat, plain.feat)
     expected = F.max_unpool2d(plain.feat, plain.indices, 2, 2,
                               output_size=size)
-    got = max_unpool2x2(compact.feat, compact.indices, compact.size)
+    assert torch.equal(compact.indices,
+                       window_codes(plain.indices, size[1]))
+    got = max_unpool2x2(compact.feat, compact.indices, compact.size, method)
     assert got.shape == expected.shape == (2, 5, *size)
     assert torch.equal(got, expected)
     assert torch.equal(
@@ -35,7 +70,8 @@ def unpool_and_grad(unpool, feat, grad):
 
 
 @pytest.mark.parametrize('channels_last', [False, True])
-def test_compact_unpool_backward_matches(channels_last):
+@pytest.mark.parametrize('method', ['where', 'upsample'])
+def test_compact_unpool_backward_matches(channels_last, method):
     x = torch.randn(2, 4, 9, 13)
     grad = torch.randn(2, 4, 9, 13)
     if channels_last:
@@ -49,10 +85,34 @@ def test_compact_unpool_backward_matches(channels_last):
     expected = unpool_and_grad(
         lambda f: F.max_unpool2d(f, pooled.indices, 2, 2,
                                  output_size=(9, 13)), pooled.feat, grad)
-    got = unpool_and_grad(lambda f: max_unpool2x2(f, codes, (9, 13)),
-                          pooled.feat, grad)
+    got = unpool_and_grad(
+        lambda f: max_unpool2x2(f, codes, (9, 13), method), pooled.feat,
+        grad)
     assert torch.equal(got[0], expected[0])
     assert torch.equal(got[1], expected[1])
+
+
+@pytest.mark.parametrize('channels_last', [False, True])
+def test_compact_pool_backward_matches_on_ties(channels_last):
+    """The pooled values' gradient reaches the same (first) argmax as
+    max_pool2d's with indices, ties included."""
+    x = TIED['integers'](2, 4, 9, 13)
+    grad = torch.randn(2, 4, 4, 6)
+    if channels_last:
+        x = x.to(memory_format=torch.channels_last)
+    grads = []
+    for compact in (False, True):
+        leaf = x.clone().requires_grad_()
+        max_pool2x2(leaf, compact).feat.backward(grad)
+        grads.append(leaf.grad)
+    assert torch.equal(grads[0], grads[1])
+    assert int((grads[1] != 0).sum()) == grad.numel()
+
+
+def test_unpool_rejects_unknown_method():
+    pooled = max_pool2x2(torch.randn(1, 1, 4, 4))
+    with pytest.raises(ValueError, match="'nearest'"):
+        max_unpool2x2(pooled.feat, pooled.indices, pooled.size, 'nearest')
 
 
 def test_window_codes_by_hand():
