@@ -10,7 +10,8 @@ from mmseg.registry import DATASETS
 from mmseg.utils import register_all_modules
 from segnet_mm.analysis import benchmark as bm
 from tests.conftest import REPO_ROOT
-from tests.utils import small_config, write_small_config
+from tests.utils import (assert_convs_ran_as_named, record_convs,
+                         small_config, write_small_config)
 
 register_all_modules()
 
@@ -19,6 +20,21 @@ register_all_modules()
 def config(tmp_path_factory):
     return str(write_small_config(tmp_path_factory.mktemp('cfg') /
                                   'small.py'))
+
+
+@pytest.fixture(scope='module')
+def cpu_config(tmp_path_factory):
+    """The small SegNet of the CPU recipe (bf16 autocast through
+    BF16AmpOptimWrapper, ChannelsLastHook)."""
+    return str(
+        write_small_config(
+            tmp_path_factory.mktemp('cpu') / 'small_cpu.py',
+            REPO_ROOT / 'configs/segnet_camvid_cpu.py'))
+
+
+@pytest.fixture
+def convs(monkeypatch):
+    return record_convs(monkeypatch)
 
 
 @pytest.fixture
@@ -52,12 +68,14 @@ def test_macs_and_params(config):
 
 @pytest.mark.parametrize('bf16_channels_last,compact',
                          [(False, None), (True, True)])
-def test_time_forward(config, bf16_channels_last, compact):
+def test_time_forward(config, convs, bf16_channels_last, compact):
     r = bm.run_measurement(
         dict(kind='inference', config=config, shape=[32, 48],
              bf16_channels_last=bf16_channels_last, compact=compact,
              iters=1))
     assert r['seconds'] > 0 and r['peak_mib'] > 0
+    assert_convs_ran_as_named(convs, bf16_channels_last)
+    assert convs[0].input_channels_last == bf16_channels_last
 
 
 def test_optimizer_and_class_weights_come_from_the_config(config):
@@ -73,15 +91,26 @@ def test_optimizer_and_class_weights_come_from_the_config(config):
         cfg.model.decode_head.loss_decode.class_weight)
 
 
-def test_plain_and_runner_training_steps(config):
+@pytest.mark.parametrize('bf16_channels_last', [False, True])
+def test_plain_training_step(config, convs, bf16_channels_last):
     plain = bm.run_measurement(
         dict(kind='plain_train', config=config, shape=[32, 48], batch=2,
-             bf16_channels_last=True, compact=None, iters=1))
+             bf16_channels_last=bf16_channels_last, compact=None, iters=1))
+    assert plain['seconds'] > 0
+    assert_convs_ran_as_named(convs, bf16_channels_last)
+    assert convs[0].input_channels_last == bf16_channels_last
+
+
+@pytest.mark.parametrize('bf16_channels_last', [False, True])
+def test_runner_training_step(cpu_config, convs, bf16_channels_last):
+    """The CPU recipe through the Runner as it is (bf16, channels-last),
+    or turned back into mmengine's fp32 default."""
     runner = bm.run_measurement(
-        dict(kind='runner_train', config=config, shape=[32, 48], batch=2,
-             bf16_channels_last=True, compact=None, iters=1,
-             data_shape=[48, 64]))
-    assert plain['seconds'] > 0 and runner['seconds'] > 0
+        dict(kind='runner_train', config=cpu_config, shape=[32, 48],
+             batch=2, bf16_channels_last=bf16_channels_last, compact=None,
+             iters=1, data_shape=[48, 64]))
+    assert runner['seconds'] > 0
+    assert_convs_ran_as_named(convs, bf16_channels_last)
 
 
 def test_unknown_kind():
