@@ -56,7 +56,7 @@ setup(
             '.mim/model-index.yml', '.mim/configs/*.py',
             '.mim/configs/*.yaml', '.mim/configs/*/*.py',
             '.mim/configs/*/*/*.py', '.mim/tools/*.py',
-            '.mim/tools/*.sh'
+            '.mim/tools/*/*.py', '.mim/tools/*.sh'
         ]
     },
     python_requires='>=3.9',

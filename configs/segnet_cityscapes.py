@@ -12,6 +12,7 @@ model = dict(
     backbone=dict(norm_cfg=norm_cfg),
     decode_head=dict(num_classes=19, norm_cfg=norm_cfg))
 # One worker prepares about 15 frames/s on an AMD EPYC core (decode at
-# 2048x1024, resize, crop, photometric: `tools/benchmark_data.py`); mmseg's
+# 2048x1024, resize, crop, photometric:
+# `tools/analysis_tools/benchmark_data.py`); mmseg's
 # 2 workers left an H200 waiting on data for 0.07 of its 0.11 s/iteration.
 train_dataloader = dict(num_workers=8)

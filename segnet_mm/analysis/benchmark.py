@@ -1,10 +1,10 @@
-"""Measurements behind ``tools/benchmark.py`` and
-``tools/compare_models.py``: MACs, forward-pass time, training step time
-(a plain PyTorch loop and mmengine's Runner) and peak memory, timed as
-:mod:`.timing` times. Every model, optimizer, loss weight and data layout
-comes from the config being measured. :func:`run_measurement` runs one
-measurement described by a dict, which ``tools/benchmark.py`` runs in a
-fresh process each."""
+"""Measurements behind ``tools/analysis_tools/benchmark.py`` and
+``tools/analysis_tools/compare_models.py``: MACs, forward-pass time,
+training step time (a plain PyTorch loop and mmengine's Runner) and peak
+memory, timed as :mod:`.timing` times. Every model, optimizer, loss weight
+and data layout comes from the config being measured.
+:func:`run_measurement` runs one measurement described by a dict, which
+``tools/analysis_tools/benchmark.py`` runs in a fresh process each."""
 import copy
 import tempfile
 import time

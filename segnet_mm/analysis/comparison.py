@@ -1,8 +1,8 @@
-"""Rows of the model comparison table (``tools/compare_models.py``): per
-config its size and cost, speed measured on this machine (and saved in its
-work dir), and the val and test results its work dir holds. A value that
-was not measured stays None; :func:`.report.comparison_tables` prints it
-blank."""
+"""Rows of the model comparison table
+(``tools/analysis_tools/compare_models.py``): per config its size and cost,
+speed measured on this machine (and saved in its work dir), and the val and
+test results its work dir holds. A value that was not measured stays None;
+:func:`.report.comparison_tables` prints it blank."""
 import json
 import math
 from datetime import date

@@ -31,7 +31,8 @@ def _fmt(value: Optional[float], digits: int = 2) -> str:
 
 
 def peak_line(peak: Dict[str, float], threads: int) -> str:
-    """The fp32 and bf16 matmul peaks of ``tools/benchmark.py``."""
+    """The fp32 and bf16 matmul peaks of
+    ``tools/analysis_tools/benchmark.py``."""
     return (f'matmul peak (4096^3, best of 5, before and after): fp32 '
             f'{peak["fp32"]:.0f} GFLOP/s, bf16 {peak["bf16"]:.0f} GFLOP/s, '
             f'{threads} threads')

@@ -1,4 +1,4 @@
-"""The suite ``tools/benchmark.py`` runs: the measurements (as
+"""The suite ``tools/analysis_tools/benchmark.py`` runs: the measurements (as
 :func:`.benchmark.run_measurement` specs), each in a fresh process; each
 inference row's GFLOP/s and share of the matching matmul peak; and the
 ratios the CPU speed targets are stated in. :mod:`.report` prints them."""

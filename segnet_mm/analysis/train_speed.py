@@ -1,6 +1,6 @@
 """Training throughput of a config under speed levers, and whether a lever
 changes the loss curve: the measurements and run plan behind
-``tools/benchmark_train.py`` (:mod:`.report` prints its rows).
+``tools/analysis_tools/benchmark_train.py`` (:mod:`.report` prints its rows).
 
 A lever is a named config edit (``segnet_mm.utils.config_edits.LEVERS``:
 bf16 autocast, channels-last weights, data loading, SegNet's window-code

@@ -166,7 +166,7 @@ def segment_video(model: BaseSegmentor,
             Default: False.
         bf16 (bool): CPU bf16 autocast. Default: False.
         mask_dir (str, optional): Also write each segmented frame's colour
-            mask, ``frame_<index>_mask.png`` (as ``tools/demo.py`` writes
+            mask, ``frame_<index>_mask.png`` (as ``demo/image_demo.py`` writes
             ``<name>_mask.png``). Default: None.
         show (bool): Show each output frame in a window. Default: False.
         progress (bool): Progress bar with frames/s. Default: True.

@@ -1,8 +1,8 @@
 """Named config edits: the tools' flags (``--amp``, ``--resume``,
 ``--tta``, ``--out``, ``--show``), mixed precision on and off, the speed
-levers of ``tools/benchmark_train.py`` and trimming a config to a few
-training iterations. Each edits the config in place and returns it; each
-is tested on its own."""
+levers of ``tools/analysis_tools/benchmark_train.py`` and trimming a config
+to a few training iterations. Each edits the config in place and returns
+it; each is tested on its own."""
 import os.path as osp
 from typing import Callable, Dict, Optional, Sequence
 
@@ -259,8 +259,8 @@ def enable_cuda_graphs(cfg: Config) -> Config:
         cfg, dict(type='CompileModulesHook', mode='reduce-overhead'))
 
 
-# The speed levers of tools/benchmark_train.py, by name; 'loader' also takes
-# the number of dataloader workers.
+# The speed levers of tools/analysis_tools/benchmark_train.py, by name;
+# 'loader' also takes the number of dataloader workers.
 LEVERS: Dict[str, Callable[..., Config]] = {
     'bf16': enable_bf16_autocast,
     'channels_last': enable_channels_last,

@@ -49,7 +49,8 @@ class Setting(NamedTuple):
         mc_samples (int): Dropout samples per image; 0 or 1 is one
             deterministic pass with dropout off (weight averaging).
         temperature (float): T dividing the logits, fitted at
-            ``mc_samples`` (``tools/fit_temperature.py``). Default: 1.0.
+            ``mc_samples`` (``tools/analysis_tools/fit_temperature.py``).
+            Default: 1.0.
     """
     label: str
     mc_samples: int

@@ -1,5 +1,5 @@
-"""tools/benchmark.py's suite: its specs, and its rows and ratios on fixed
-measured numbers."""
+"""tools/analysis_tools/benchmark.py's suite: its specs, and its rows and
+ratios on fixed measured numbers."""
 import pytest
 
 from segnet_mm.analysis import speed_suite as suite

@@ -1,4 +1,4 @@
-"""The pieces of tools/fit_temperature.py around the fit."""
+"""The pieces of tools/analysis_tools/fit_temperature.py around the fit."""
 import json
 
 import pytest

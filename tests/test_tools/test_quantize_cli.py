@@ -1,5 +1,5 @@
-"""tools/quantize.py, and the int8 .onnx in tools/test.py and tools/demo.py
-in place of a checkpoint."""
+"""tools/quantize.py, and the int8 .onnx in tools/test.py and
+demo/image_demo.py in place of a checkpoint."""
 import importlib.util
 import json
 import subprocess
@@ -61,8 +61,8 @@ def test_int8_model_scores_like_the_float_one(trained, int8_file,  # noqa
 def test_int8_model_in_demo(trained, int8_file, tmp_path):  # noqa: F811
     _, _, root = trained
     config = int8_file.parent / 'basic_small.py'
-    run_tool('tools/demo.py', root / 'val', config, int8_file, '--out-dir',
-             tmp_path)
+    run_tool('demo/image_demo.py', root / 'val', config, int8_file,
+             '--out-dir', tmp_path)
     assert len(list(tmp_path.glob('*_mask.png'))) == 4
 
 
@@ -76,7 +76,7 @@ def test_int8_model_in_video_demo(trained, int8_file, tmp_path):  # noqa
         writer.write(cv2.imread(str(image)))
     writer.release()
     config = int8_file.parent / 'basic_small.py'
-    run_tool('tools/video_demo.py', video, config, int8_file, '--out',
+    run_tool('demo/video_demo.py', video, config, int8_file, '--out',
              tmp_path / 'out.avi')
     cap = cv2.VideoCapture(str(tmp_path / 'out.avi'))
     assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 4

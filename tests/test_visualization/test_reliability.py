@@ -188,7 +188,8 @@ def test_compute_reliability_and_frames_on_a_small_model(
 
 def test_plot_reliability_cli(tmp_path, camvid_root):
     ckpt = sharpened_bayesian_checkpoint(tmp_path / 'tiny.pth')
-    out = run_tool('tools/plot_reliability.py', BAYESIAN_CONFIG, ckpt,
+    out = run_tool('tools/analysis_tools/plot_reliability.py',
+                   BAYESIAN_CONFIG, ckpt,
                    '--num-images', '1', '--temperature', '1.5',
                    '--mc-samples', '2', '--out', tmp_path / 'rel.png',
                    '--frames', 'test_003', '--frames-out',

@@ -3,7 +3,8 @@
 # frames as the authors' Caffe data layer did: shuffled, no augmentation.
 dataset_type = 'CamVidDataset'
 # Median-frequency class weights as published with SegNet (class order of
-# CamVidDataset); `python tools/class_weights.py` recomputes them.
+# CamVidDataset); `python tools/analysis_tools/class_weights.py` recomputes
+# them.
 class_weight = [
     0.2595, 0.1826, 4.5640, 0.1417, 0.9051, 0.3826, 9.6446, 1.8418, 0.6823,
     6.2478, 7.3614

@@ -26,11 +26,11 @@ class CalibrationMetric(BaseMetric):
     ``seg_logits`` of mmseg's ``EncoderDecoder`` (at the original image
     size), which for :class:`MCDropoutEncoderDecoder` are the log of the
     mean softmax of its ``mc_samples`` dropout samples. ``temperature`` is
-    the scale fitted on val by ``tools/fit_temperature.py`` (`Guo et al.
-    2017 <https://arxiv.org/abs/1706.04599>`_); 1 leaves the logits as they
-    are. Dividing the log of a mean softmax is not the same scaling for
-    another number of samples, so a T is only used on predictions from the
-    ``mc_samples`` it was fitted at.
+    the scale fitted on val by ``tools/analysis_tools/fit_temperature.py``
+    (`Guo et al. 2017 <https://arxiv.org/abs/1706.04599>`_); 1 leaves the
+    logits as they are. Dividing the log of a mean softmax is not the same
+    scaling for another number of samples, so a T is only used on
+    predictions from the ``mc_samples`` it was fitted at.
 
     Results, rates in percent as ``IoUMetric``'s:
 
@@ -80,8 +80,8 @@ class CalibrationMetric(BaseMetric):
         temperature (float): T > 0 dividing the logits. Default: 1.0.
         mc_samples (int): Dropout samples per image of the predictions
             ``temperature`` was fitted on, 1 for a deterministic one, as
-            ``tools/fit_temperature.py`` reports it. With T != 1 every data
-            sample must come from as many. Default: 1.
+            ``tools/analysis_tools/fit_temperature.py`` reports it. With
+            T != 1 every data sample must come from as many. Default: 1.
         ignore_index (int): Ground-truth label to ignore. Default: 255.
         num_bins (int): Confidence bins of the ECE. Default: 15.
         num_uncertainty_bins (int): Bins of each uncertainty histogram.
@@ -167,7 +167,8 @@ class CalibrationMetric(BaseMetric):
                 f'seg_logits come from mc_samples={samples}; T divides the '
                 'log of the mean softmax of the samples, which changes with '
                 'their number: fit T again at this mc_samples '
-                '(tools/fit_temperature.py) or test at the fitted one')
+                '(tools/analysis_tools/fit_temperature.py) or test at the '
+                'fitted one')
 
     def _valid_pixels(self, data_sample: dict, num_classes: int
                       ) -> Tuple[Tensor, Tensor, Optional[Tensor]]:

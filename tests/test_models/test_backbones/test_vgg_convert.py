@@ -1,5 +1,5 @@
 """torchvision VGG16-BN weights -> SegNetEncoder, through
-tools/convert_vgg16_bn.py and mmengine's ``Pretrained`` init.
+tools/model_converters/convert_vgg16_bn.py and mmengine's ``Pretrained`` init.
 
 torchvision is not needed: the reference is VGG16-BN's ``features`` built
 here in torchvision's layout (same module indices, so the same keys).
@@ -63,8 +63,8 @@ def test_converted_encoder_matches_vgg16_bn(tmp_path):
     state = reference.state_dict()
     state['classifier.0.weight'] = torch.randn(8, 4)  # dropped
     torch.save(state, tmp_path / 'vgg16_bn.pth')
-    out = run_tool('tools/convert_vgg16_bn.py', tmp_path / 'vgg16_bn.pth',
-                   tmp_path / 'segnet_vgg16_bn.pth')
+    out = run_tool('tools/model_converters/convert_vgg16_bn.py',
+                   tmp_path / 'vgg16_bn.pth', tmp_path / 'segnet_vgg16_bn.pth')
     assert 'wrote 91 tensors' in out and '1 classifier tensors dropped' in out
 
     encoder = MODELS.build(

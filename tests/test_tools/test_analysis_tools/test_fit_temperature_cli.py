@@ -1,6 +1,7 @@
-"""Temperature scaling through the CLIs: tools/fit_temperature.py fits T on
-val, tools/test.py evaluates the MC-dropout model with CalibrationMetric at
-that T and the same mc_samples."""
+"""Temperature scaling through the CLIs:
+tools/analysis_tools/fit_temperature.py fits T on val, tools/test.py
+evaluates the MC-dropout model with CalibrationMetric at that T and the same
+mc_samples."""
 import json
 
 from tests.utils import (BAYESIAN_CONFIG, SMALL_MODEL, data_options,
@@ -17,7 +18,7 @@ def test_fit_then_test_with_the_temperature(tmp_path, camvid_root):
         "test_evaluator = [dict(type='IoUMetric', iou_metrics=['mIoU']),"
         " dict(type='CalibrationMetric')]\n")
     options = ['--cfg-options', *SMALL_MODEL, *data_options(camvid_root)]
-    out = run_tool('tools/fit_temperature.py', config, ckpt,
+    out = run_tool('tools/analysis_tools/fit_temperature.py', config, ckpt,
                    '--max-pixels', '5000', *options)
     fitted = json.loads((tmp_path / 'tiny.pth.temperature.json').read_text())
     assert fitted['num_pixels'] == 5000  # 4 val images of 45x60, less void

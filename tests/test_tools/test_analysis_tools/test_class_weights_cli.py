@@ -1,5 +1,5 @@
-"""tools/class_weights.py through the CLI, against an independent numpy
-computation on the raw label PNGs (void 11 excluded)."""
+"""tools/analysis_tools/class_weights.py through the CLI, against an
+independent numpy computation on the raw label PNGs (void 11 excluded)."""
 import re
 import subprocess
 import sys
@@ -27,7 +27,7 @@ def numpy_weights(annot_files, num_classes=11, void=11):
 
 
 def cli_weights(root):
-    out = run_tool(REPO_ROOT / 'tools/class_weights.py',
+    out = run_tool(REPO_ROOT / 'tools/analysis_tools/class_weights.py',
                    'configs/segnet_camvid.py', '--cfg-options',
                    f'train_dataloader.dataset.data_root={root}')
     assert 'median over classes of freq / freq(c)' in out
@@ -51,7 +51,8 @@ def test_missing_class_fails_naming_it(camvid_root):
     for f in (camvid_root / 'trainannot').iterdir():
         cv2.imwrite(str(f), np.full((45, 60), 3, np.uint8))
     proc = subprocess.run([
-        sys.executable, 'tools/class_weights.py', 'configs/segnet_camvid.py',
+        sys.executable, 'tools/analysis_tools/class_weights.py',
+        'configs/segnet_camvid.py',
         '--cfg-options', f'train_dataloader.dataset.data_root={camvid_root}'
     ], cwd=REPO_ROOT, capture_output=True, text=True)
     assert proc.returncode != 0

@@ -1,5 +1,5 @@
-"""tools/video_demo.py end to end on a video the test writes: output
-size, frame rate and count; masks equal tools/demo.py's on the same
+"""demo/video_demo.py end to end on a video the test writes: output
+size, frame rate and count; masks equal demo/image_demo.py's on the same
 frames; the uncertainty panel; each bad input named before model work."""
 import subprocess
 import sys
@@ -47,7 +47,7 @@ def read_video(path):
 
 def test_overlay_video_and_masks_match_demo(tmp_path, video):
     ckpt = save_small_checkpoint(tmp_path / 'small.pth')
-    out = run_tool('tools/video_demo.py', video, CONFIG, ckpt, '--out',
+    out = run_tool('demo/video_demo.py', video, CONFIG, ckpt, '--out',
                    tmp_path / 'out.mp4', '--fp32', '--batch', '2',
                    '--mask-dir', tmp_path / 'masks', '--cfg-options',
                    *SMALL_MODEL)
@@ -56,13 +56,13 @@ def test_overlay_video_and_masks_match_demo(tmp_path, video):
     frames, fps = read_video(tmp_path / 'out.mp4')
     assert len(frames) == FRAMES and fps == pytest.approx(FPS)
     assert frames[0].shape == (SIZE[1], SIZE[0], 3)
-    # The same decoded frames through tools/demo.py give the same masks.
+    # The same decoded frames through demo/image_demo.py give the same masks.
     inputs, _ = read_video(video)
     (tmp_path / 'frames').mkdir()
     for i, frame in enumerate(inputs):
         cv2.imwrite(str(tmp_path / 'frames' / f'frame_{i:06d}.png'), frame)
-    run_tool('tools/demo.py', tmp_path / 'frames', CONFIG, ckpt, '--out-dir',
-             tmp_path / 'demo', '--cfg-options', *SMALL_MODEL)
+    run_tool('demo/image_demo.py', tmp_path / 'frames', CONFIG, ckpt,
+             '--out-dir', tmp_path / 'demo', '--cfg-options', *SMALL_MODEL)
     for i in range(FRAMES):
         name = f'frame_{i:06d}_mask.png'
         ours = cv2.imread(str(tmp_path / 'masks' / name))
@@ -73,7 +73,7 @@ def test_overlay_video_and_masks_match_demo(tmp_path, video):
 def test_bf16_every_and_uncertainty_panel(tmp_path, video):
     ckpt = save_small_checkpoint(tmp_path / 'bayes.pth',
                                  config=BAYESIAN_CONFIG)
-    out = run_tool('tools/video_demo.py', video, BAYESIAN_CONFIG, ckpt,
+    out = run_tool('demo/video_demo.py', video, BAYESIAN_CONFIG, ckpt,
                    '--out', tmp_path / 'out.avi', '--uncertainty',
                    '--num-samples', '3', '--every', '2', '--cfg-options',
                    *SMALL_MODEL)
@@ -102,7 +102,7 @@ def test_bad_input_named_before_model_work(tmp_path, video, case):
     }[case]
     # The checkpoint does not exist: any model work would fail on it first.
     proc = subprocess.run(
-        [sys.executable, 'tools/video_demo.py', str(source), str(CONFIG),
+        [sys.executable, 'demo/video_demo.py', str(source), str(CONFIG),
          str(tmp_path / 'no.pth'), '--out', str(out)],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode != 0

@@ -1,6 +1,6 @@
-"""Bayesian SegNet uncertainty maps: ``python tools/uncertainty.py
+"""Bayesian SegNet uncertainty maps: ``python demo/uncertainty_demo.py
 IMAGE_OR_DIR CONFIG CHECKPOINT --out-dir DIR [--num-samples T]
-[--device cpu] [--cfg-options k=v ...]`` (arguments in tools/demo.py's
+[--device cpu] [--cfg-options k=v ...]`` (arguments in demo/image_demo.py's
 order).
 
 Writes ``<name>_pred.png`` (class indices, palette PNG), ``<name>_entropy.png``

@@ -1,6 +1,6 @@
-"""Segment images and save colour masks and overlays: ``python tools/demo.py
-IMAGE_OR_DIR CONFIG CHECKPOINT --out-dir DIR [--device cpu] [--opacity 0.5]
-[--with-labels] [--cfg-options k=v ...]``."""
+"""Segment images and save colour masks and overlays: ``python
+demo/image_demo.py IMAGE_OR_DIR CONFIG CHECKPOINT --out-dir DIR
+[--device cpu] [--opacity 0.5] [--with-labels] [--cfg-options k=v ...]``."""
 import argparse
 
 from mmengine.config import DictAction

@@ -1,5 +1,6 @@
 """Median-frequency class weights of a config's dataset split:
-``python tools/class_weights.py CONFIG [--split train] [--cfg-options ...]``.
+``python tools/analysis_tools/class_weights.py CONFIG [--split train]
+[--cfg-options ...]``.
 
 Prints the definition, the split and the weights as a list to paste into a
 config's ``class_weight``.

@@ -1,4 +1,5 @@
-"""tools/compare_models.py end to end: costs, saved speed, results."""
+"""tools/analysis_tools/compare_models.py end to end: costs, saved speed,
+results."""
 import subprocess
 import sys
 
@@ -8,13 +9,14 @@ from tests.utils import (FP32_WHERE_BF16_IS_EMULATED, SMALL_MODEL,
                          fake_work_dir, run_tool)
 
 CONFIG = 'configs/benchmark/segnet-basic_1xb8-3k_camvid-180x240.py'
+TOOL = 'tools/analysis_tools/compare_models.py'
 
 
 def test_table_from_work_dirs(tmp_path):
     fake_work_dir(tmp_path / 'segnet-basic_1xb8-3k_camvid-180x240')
     out = tmp_path / 'table.md'
     result = subprocess.run(
-        [sys.executable, 'tools/compare_models.py', CONFIG, '--work-root',
+        [sys.executable, TOOL, CONFIG, '--work-root',
          str(tmp_path),
          '--shape', '90', '120', '--measure', '--iters', '1', '--out',
          str(out), '--cfg-options', 'train_dataloader.batch_size=2',
@@ -34,7 +36,7 @@ def test_table_from_work_dirs(tmp_path):
 
 
 def test_per_class_table_names_the_config_dataset_classes(tmp_path):
-    out = run_tool('tools/compare_models.py', 'configs/segnet_cityscapes.py',
+    out = run_tool(TOOL, 'configs/segnet_cityscapes.py',
                    '--work-root', tmp_path, '--shape', 64, 128,
                    '--cfg-options', *SMALL_MODEL)
     classes = CityscapesDataset.METAINFO['classes']

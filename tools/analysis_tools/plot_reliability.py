@@ -1,13 +1,14 @@
 """Reliability diagrams and uncertainty pictures of a checkpoint:
-``python tools/plot_reliability.py CONFIG CHECKPOINT [--split test]
-[--num-images 24] [--temperature T] [--mc-samples 8] [--out FILE]
-[--frames NAME ... --frames-out FILE] [--device cpu] [--cfg-options ...]``.
+``python tools/analysis_tools/plot_reliability.py CONFIG CHECKPOINT
+[--split test] [--num-images 24] [--temperature T] [--mc-samples 8]
+[--out FILE] [--frames NAME ... --frames-out FILE] [--device cpu]
+[--cfg-options ...]``.
 
 ``--out``: reliability diagrams (CalibrationMetric's 15 top-label
 confidence bins) side by side on the first ``--num-images`` images of the
 split, for weight averaging (``model.mc_samples=1``), weight averaging
-with ``--temperature`` (a T ``tools/fit_temperature.py`` fitted at
-``mc_samples=1``) and MC dropout with ``--mc-samples`` samples.
+with ``--temperature`` (a T ``tools/analysis_tools/fit_temperature.py``
+fitted at ``mc_samples=1``) and MC dropout with ``--mc-samples`` samples.
 ``--frames-out``: one row per named image of the split: image |
 prediction | error map | predictive entropy, with MC dropout.
 Runs the model's ``test_step`` in fp32.
@@ -39,7 +40,7 @@ def parse_args():
     parser.add_argument(
         '--temperature', type=float,
         help='also plot weight averaging with this T, fitted at '
-        'mc_samples=1 by tools/fit_temperature.py')
+        'mc_samples=1 by tools/analysis_tools/fit_temperature.py')
     parser.add_argument(
         '--mc-samples', type=int, default=8,
         help='MC dropout samples per image; below 2 no MC dropout diagram '

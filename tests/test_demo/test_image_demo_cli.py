@@ -1,4 +1,4 @@
-"""tools/demo.py through the real CLI."""
+"""demo/image_demo.py through the real CLI."""
 import subprocess
 import sys
 
@@ -11,7 +11,7 @@ from tests.utils import save_small_checkpoint
 
 def test_demo_on_folder_and_single_image(tmp_path, camvid_root):
     ckpt = save_small_checkpoint(tmp_path / 'small.pth')
-    out = run_tool('tools/demo.py', camvid_root / 'val',
+    out = run_tool('demo/image_demo.py', camvid_root / 'val',
                    'configs/segnet_camvid.py', ckpt, '--out-dir',
                    tmp_path / 'out', '--opacity', '0.7', '--cfg-options',
                    *SMALL_MODEL)
@@ -23,7 +23,7 @@ def test_demo_on_folder_and_single_image(tmp_path, camvid_root):
                                       f'val_{i:03d}_{kind}.png'))
             assert written.shape == image.shape, kind
 
-    run_tool('tools/demo.py', camvid_root / 'test' / 'test_001.png',
+    run_tool('demo/image_demo.py', camvid_root / 'test' / 'test_001.png',
              'configs/segnet_camvid.py', ckpt, '--out-dir', tmp_path / 'one',
              '--cfg-options', *SMALL_MODEL)
     assert sorted(p.name for p in (tmp_path / 'one').iterdir()) == [
@@ -35,7 +35,7 @@ def test_demo_names_a_folder_without_images(tmp_path):
     empty = tmp_path / 'empty'
     empty.mkdir()
     proc = subprocess.run([
-        sys.executable, 'tools/demo.py', str(empty),
+        sys.executable, 'demo/image_demo.py', str(empty),
         'configs/segnet_camvid.py', 'unused.pth', '--out-dir',
         str(tmp_path / 'out')
     ], cwd=REPO_ROOT, capture_output=True, text=True)

@@ -1,7 +1,7 @@
 """Speed and memory of SegNet next to stock mmseg models on this machine.
 
-    python tools/benchmark.py [--shape 360 480] [--train-shape 180 240]
-        [--batch 8] [--out results.json]
+    python tools/analysis_tools/benchmark.py [--shape 360 480]
+        [--train-shape 180 240] [--batch 8] [--out results.json]
 
 Prints, from one run: the machine's fp32/bf16 matmul peak; per model its
 parameters, MACs at --shape (pooling and unpooling counted), batch-1
@@ -23,7 +23,7 @@ import torch
 from segnet_mm.analysis import report
 from segnet_mm.analysis import speed_suite as suite
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SEGNET = osp.join(REPO, 'configs/segnet_camvid.py')
 RUNNER_CONFIG = osp.join(REPO, 'configs/segnet_camvid_cpu_yardstick.py')
 # name -> (mmseg config, side divisor the model needs at inference)

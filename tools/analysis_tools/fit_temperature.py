@@ -1,7 +1,8 @@
 """Fit the softmax temperature of a checkpoint on its val split
-(temperature scaling, Guo et al. 2017): ``python tools/fit_temperature.py
-CONFIG CHECKPOINT [--split val] [--max-pixels N] [--device cpu]
-[--ignore-index 255] [--cfg-options k=v ...]``.
+(temperature scaling, Guo et al. 2017): ``python
+tools/analysis_tools/fit_temperature.py CONFIG CHECKPOINT [--split val]
+[--max-pixels N] [--device cpu] [--ignore-index 255]
+[--cfg-options k=v ...]``.
 
 Prints T with the ECE, NLL and Brier score of the sampled pixels before and
 after, writes them and the model's ``mc_samples`` to

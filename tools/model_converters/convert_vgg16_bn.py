@@ -1,5 +1,5 @@
 """Convert torchvision's VGG16-BN ImageNet weights for SegNetEncoder:
-``python tools/convert_vgg16_bn.py SRC DST``.
+``python tools/model_converters/convert_vgg16_bn.py SRC DST``.
 
 SRC is a ``vgg16_bn`` state dict (e.g. ``vgg16_bn-6c64b313.pth``); DST can
 then initialise the encoder: ``model.backbone.init_cfg =

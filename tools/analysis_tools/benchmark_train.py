@@ -1,6 +1,7 @@
 """Training throughput of a config, lever by lever, with its loss curve:
 
-    python tools/benchmark_train.py CONFIG --work-root DIR [--amp]
+    python tools/analysis_tools/benchmark_train.py CONFIG --work-root DIR
+        [--amp]
         [--levers bf16 channels_last loader window_codes compile cuda_graphs]
         [--all-levers-only] [--iters 300]
         [--warmup 50] [--workers 8] [--log-interval 10]
@@ -38,7 +39,7 @@ from segnet_mm.analysis.train_speed import (run_ladder, run_plan,
                                             train_input_shape)
 from segnet_mm.utils.config_edits import LEVERS, enable_amp, load_run_config
 
-TRAIN = Path(__file__).with_name('train.py')
+TRAIN = Path(__file__).resolve().parents[1] / 'train.py'
 
 
 def parse_args():

@@ -1,6 +1,6 @@
 """Segment a video file or a camera and write the overlay video:
 
-    python tools/video_demo.py VIDEO_OR_CAMERA_ID CONFIG CHECKPOINT
+    python demo/video_demo.py VIDEO_OR_CAMERA_ID CONFIG CHECKPOINT
         [--out OUT.mp4] [--show] [--device cpu] [--opacity 0.5] [--batch N]
         [--every K] [--uncertainty [--num-samples T]] [--fp32]
         [--mask-dir DIR] [--cfg-options k=v ...]

@@ -8,7 +8,8 @@ from tests.utils import run_tool
 
 
 def test_workers_for_a_rate(camvid_root):
-    text = run_tool('tools/benchmark_data.py', 'configs/segnet_camvid.py',
+    text = run_tool('tools/analysis_tools/benchmark_data.py',
+                    'configs/segnet_camvid.py',
                     '--samples', 3, '--images-per-s', 1e6, '--cfg-options',
                     f'train_dataloader.dataset.data_root={camvid_root}')
     found = re.search(r'one worker ([\d.]+) ms/sample, ([\d.]+) images/s; '
@@ -22,8 +23,9 @@ def test_workers_for_a_rate(camvid_root):
 
 
 def test_missing_config_named():
-    for tool, *args in (['tools/benchmark_data.py'],
-                        ['tools/benchmark_train.py', '--work-root', 'w']):
+    for tool, *args in (['tools/analysis_tools/benchmark_data.py'],
+                        ['tools/analysis_tools/benchmark_train.py',
+                         '--work-root', 'w']):
         proc = subprocess.run(
             [sys.executable, tool, 'configs/nope.py', *args],
             cwd=REPO_ROOT, capture_output=True, text=True)

@@ -1,7 +1,7 @@
 """The model comparison table, in mmseg's results format:
 
-    python tools/compare_models.py CONFIG [CONFIG ...] [--work-root DIR]
-        [--measure] [--shape 360 480] [--out table.md]
+    python tools/analysis_tools/compare_models.py CONFIG [CONFIG ...]
+        [--work-root DIR] [--measure] [--shape 360 480] [--out table.md]
         [--cfg-options KEY=VALUE ...]
 
 Per config: parameters used at inference and MACs at --shape (padded as

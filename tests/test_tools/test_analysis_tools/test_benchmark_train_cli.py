@@ -1,10 +1,12 @@
-"""tools/benchmark_train.py: the config, a second seed, then the lever
-ladder, each a real tools/train.py run."""
+"""tools/analysis_tools/benchmark_train.py: the config, a second seed, then
+the lever ladder, each a real tools/train.py run."""
 import json
 
 from mmengine.config import Config
 
 from tests.utils import SMALL_MODEL, data_options, run_tool
+
+TOOL = 'tools/analysis_tools/benchmark_train.py'
 
 
 def test_ladder_runs_compares_losses_and_reports_a_failed_rung(
@@ -12,7 +14,7 @@ def test_ladder_runs_compares_losses_and_reports_a_failed_rung(
     out = tmp_path / 'speed.json'
     # -1 workers: the '+bf16+loader' rung's DataLoader refuses them.
     text = run_tool(
-        'tools/benchmark_train.py', 'configs/segnet_camvid.py', '--work-root',
+        TOOL, 'configs/segnet_camvid.py', '--work-root',
         tmp_path / 'runs', '--levers', 'bf16', 'loader', '--workers', -1,
         '--iters', 6, '--warmup', 2, '--log-interval', 2, '--out', out,
         '--cfg-options', *data_options(camvid_root), *SMALL_MODEL,
@@ -38,7 +40,7 @@ def test_ladder_runs_compares_losses_and_reports_a_failed_rung(
 
 def test_all_levers_only_runs_one_rung(tmp_path, camvid_root):
     text = run_tool(
-        'tools/benchmark_train.py', 'configs/segnet_camvid.py', '--work-root',
+        TOOL, 'configs/segnet_camvid.py', '--work-root',
         tmp_path, '--levers', 'bf16', 'channels_last', '--all-levers-only',
         '--skip-noise', '--iters', 4, '--warmup', 1, '--log-interval', 1,
         '--cfg-options', *data_options(camvid_root), *SMALL_MODEL,

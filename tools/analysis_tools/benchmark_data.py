@@ -1,6 +1,6 @@
 """How many dataloader workers keep a training run fed:
 
-    python tools/benchmark_data.py CONFIG [--images-per-s 300]
+    python tools/analysis_tools/benchmark_data.py CONFIG [--images-per-s 300]
         [--samples 40] [--cfg-options k=v ...]
 
 Times the config's training dataset and pipeline (decode, augment, pack)

@@ -1,6 +1,6 @@
 """Monte Carlo dropout's cost per image against weight averaging:
 
-    python tools/benchmark_mc_dropout.py CONFIG CHECKPOINT
+    python tools/analysis_tools/benchmark_mc_dropout.py CONFIG CHECKPOINT
         [--samples 1 2 4 8 16 32] [--shape 360 480] [--iters 3]
         [--threads N] [--cfg-options k=v ...]
 

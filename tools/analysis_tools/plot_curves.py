@@ -1,5 +1,6 @@
-"""Plot training curves from mmengine logs: ``python tools/plot_curves.py
-WORK_DIR [WORK_DIR/TIMESTAMP/vis_data/scalars.json ...] --keys loss mIoU
+"""Plot training curves from mmengine logs: ``python
+tools/analysis_tools/plot_curves.py WORK_DIR
+[WORK_DIR/TIMESTAMP/vis_data/scalars.json ...] --keys loss mIoU
 --out curves.png``; a work dir's resumed pieces make one line."""
 import argparse
 
