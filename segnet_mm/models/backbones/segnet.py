@@ -6,7 +6,8 @@ from mmengine.model import BaseModule
 from torch import Tensor
 
 from mmseg.registry import MODELS
-from ..utils import PoolOutput, check_stage_args, conv_stack, max_pool2x2
+from ..utils import (CODE_METHODS, PoolOutput, check_stage_args, conv_stack,
+                     max_pool2x2)
 
 
 @MODELS.register_module()
@@ -41,6 +42,10 @@ class SegNetEncoder(BaseModule):
             measured faster, and always under
             ``torch.use_deterministic_algorithms`` (where ``max_unpool2d``
             raises) or tracing (ONNX export). Default: 'auto'.
+        window_codes (str): How the codes are found, 'compare' or 'flat'
+            (see :func:`~segnet_mm.models.utils.max_pool2x2`'s ``codes``;
+            same codes, 'compare' exports to cheaper ops). Default:
+            'compare'.
         dropout_stages (Sequence[int]): Stages followed by dropout (Bayesian
             SegNet uses the central ones, (2, 3, 4)). Default: ().
         dropout_ratio (float): Dropout probability. Default: 0.5.
@@ -66,6 +71,7 @@ class SegNetEncoder(BaseModule):
                  out_indices: Optional[Sequence[int]] = None,
                  with_indices: bool = True,
                  compact_indices: Union[bool, str] = 'auto',
+                 window_codes: str = 'compare',
                  dropout_stages: Sequence[int] = (),
                  dropout_ratio: float = 0.5,
                  input_lrn: Optional[dict] = None,
@@ -85,7 +91,11 @@ class SegNetEncoder(BaseModule):
         if compact_indices not in (True, False, 'auto'):
             raise ValueError(f"compact_indices must be True, False or 'auto', "
                              f'got {compact_indices!r}')
+        if window_codes not in CODE_METHODS:
+            raise ValueError(f'window_codes must be one of {CODE_METHODS}, '
+                             f'got {window_codes!r}')
         self.with_indices = with_indices
+        self.window_codes = window_codes
         self.compact_indices = compact_indices
         self.input_norm = nn.Identity() if input_lrn is None else \
             nn.LocalResponseNorm(**input_lrn)
@@ -127,7 +137,7 @@ class SegNetEncoder(BaseModule):
         x = self.input_norm(x)
         outs = []
         for i, (stage, dropout) in enumerate(zip(self.stages, self.dropouts)):
-            pooled = max_pool2x2(stage(x), compact)
+            pooled = max_pool2x2(stage(x), compact, self.window_codes)
             x = dropout(pooled.feat)
             if i in self.out_indices:
                 outs.append(pooled._replace(feat=x) if self.

@@ -5,7 +5,8 @@ from torch import Tensor
 
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.registry import MODELS
-from ..utils import PoolOutput, check_stage_args, conv_stack, max_unpool2x2
+from ..utils import (UNPOOL_METHODS, PoolOutput, check_stage_args, conv_stack,
+                     max_unpool2x2)
 
 
 @MODELS.register_module()
@@ -31,6 +32,9 @@ class SegNetHead(BaseDecodeHead):
         dropout_stages (Sequence[int]): Decoder stages followed by dropout
             (Bayesian SegNet: (2, 3, 4)). Default: ().
         stage_dropout_ratio (float): Their dropout probability. Default: 0.5.
+        unpool (str): How window codes unpool: 'auto', 'where' or
+            'upsample' (see :func:`~segnet_mm.models.utils.max_unpool2x2`'s
+            ``method``; same values). Default: 'auto'.
         **kwargs: ``BaseDecodeHead``'s arguments (``in_channels`` per encoder
             stage, ``channels``, ``num_classes``, ``in_index``, ``norm_cfg``,
             ``act_cfg``, ``loss_decode``, ``ignore_index`` ...).
@@ -43,12 +47,17 @@ class SegNetHead(BaseDecodeHead):
                  conv_bias: bool = True,
                  dropout_stages: Sequence[int] = (),
                  stage_dropout_ratio: float = 0.5,
+                 unpool: str = 'auto',
                  **kwargs):
         transform = kwargs.setdefault('input_transform', 'multiple_select')
         if transform != 'multiple_select':
             raise ValueError("SegNetHead needs input_transform="
                              f"'multiple_select', got {transform!r}")
+        if unpool not in UNPOOL_METHODS:
+            raise ValueError(f'unpool must be one of {UNPOOL_METHODS}, got '
+                             f'{unpool!r}')
         super().__init__(**kwargs)
+        self.unpool = unpool
         check_stage_args(num_convs, self.in_channels, dropout_stages)
         widths = (self.channels, *self.in_channels[:-1])
         decoder = []
@@ -73,7 +82,8 @@ class SegNetHead(BaseDecodeHead):
         pools = self._transform_inputs(inputs)
         x = pools[-1].feat
         for pool, stage in zip(reversed(pools), self.decoder):
-            x = stage(max_unpool2x2(x, pool.indices, pool.size))
+            x = stage(
+                max_unpool2x2(x, pool.indices, pool.size, self.unpool))
         return x
 
     def forward(self, inputs: Sequence[PoolOutput]) -> Tensor:

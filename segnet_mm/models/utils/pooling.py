@@ -93,18 +93,34 @@ def first_max_codes(x: Tensor, pooled: Tensor) -> Tensor:
             before_3.to(torch.uint8))
 
 
-def max_pool2x2(x: Tensor, compact: bool = True) -> PoolOutput:
+CODE_METHODS = ('compare', 'flat')
+
+
+def max_pool2x2(x: Tensor,
+                compact: bool = True,
+                codes: str = 'compare') -> PoolOutput:
     """2x2 stride-2 max-pooling (floor mode) that keeps its argmax.
 
     Args:
         x (Tensor): Input, (N, C, H, W).
-        compact (bool): Return uint8 window codes
-            (:func:`first_max_codes`) instead of int64 indices.
+        compact (bool): Return uint8 window codes instead of int64 indices.
             Default: True.
+        codes (str): How the codes are found: 'compare' compares the
+            pooled maxima with the window (:func:`first_max_codes`); 'flat'
+            converts ``max_pool2d``'s int64 indices (:func:`window_codes`;
+            the same codes through an int64 ``MaxPool`` output and
+            ``Div``/``Mod`` once exported, kept to measure against).
+            Default: 'compare'.
     """
+    if codes not in CODE_METHODS:
+        raise ValueError(f'codes must be one of {CODE_METHODS}, got '
+                         f'{codes!r}')
     size = (x.shape[-2], x.shape[-1])
-    if not compact:
-        return PoolOutput(*F.max_pool2d(x, 2, 2, return_indices=True), size)
+    if not compact or codes == 'flat':
+        feat, indices = F.max_pool2d(x, 2, 2, return_indices=True)
+        if compact:
+            indices = window_codes(indices, size[1])
+        return PoolOutput(feat, indices, size)
     feat = F.max_pool2d(x, 2, 2)
     return PoolOutput(feat, first_max_codes(x, feat), size)
 

@@ -69,6 +69,21 @@ def test_auto_indices_policy():
         build_encoder(compact_indices='yes')
 
 
+def test_window_codes_formulations_agree():
+    """'compare' (the default) and 'flat' find the same codes, ties
+    included (ReLU zeros tie)."""
+    torch.manual_seed(0)
+    encoder = build_encoder(channels=(4, 4, 4, 4, 4)).eval()
+    x = torch.randn(1, 3, 45, 60)
+    outs = encoder(x)
+    encoder.window_codes = 'flat'
+    for new, flat in zip(outs, encoder(x)):
+        assert new.indices.dtype == flat.indices.dtype == torch.uint8
+        assert torch.equal(new.indices, flat.indices)
+    with pytest.raises(ValueError, match="window_codes must be .*'max'"):
+        build_encoder(window_codes='max')
+
+
 def test_input_lrn_is_caffes_cross_channel_lrn():
     """b_c = a_c / (k + alpha / n * sum_{|c' - c| <= n // 2} a_c'^2)^beta."""
     lrn = dict(size=5, alpha=1e-4, beta=0.75, k=1.0)

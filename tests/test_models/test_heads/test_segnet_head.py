@@ -19,6 +19,22 @@ def test_bad_arguments():
         build(input_transform='resize_concat')
     with pytest.raises(ValueError, match='same length'):
         build(num_convs=(1, 2))
+    with pytest.raises(ValueError, match="unpool must be .*'nearest'"):
+        build(unpool='nearest')
+
+
+def test_unpool_methods_give_the_same_logits():
+    """The same unpooled values (tests/test_models/test_utils/
+    test_pooling.py); logits equal up to the convolutions' rounding, as
+    'where' may hand a tiny deepest stage on channels-last."""
+    encoder, head = build()
+    pools = encoder(torch.randn(1, 3, 45, 60))
+    logits = []
+    for method in ('auto', 'where', 'upsample'):
+        head.unpool = method
+        logits.append(head(pools))
+    assert torch.equal(logits[0], logits[1])
+    torch.testing.assert_close(logits[2], logits[0])
 
 
 @pytest.mark.parametrize('size', [(45, 60), (360 // 4, 480 // 4), (33, 47)])
