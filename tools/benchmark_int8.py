@@ -1,17 +1,22 @@
 """int8 against float inference on this CPU (PyTorch fp32 and bf16, ONNX
 Runtime fp32 and int8): ``python
 tools/benchmark_int8.py CONFIG [--shape H W] [--iters N] [--threads N]
-[--paths ...] [--out JSON]``. Prints the CPU (model name and the flags
-that decide int8 and bf16 speed), the threads every path runs on, the
-model's MACs and one table (median ms/img, % of each arithmetic's measured
-peak, speed-up over the bf16 fast path, peak memory)."""
+[--paths ...] [--profile] [--out JSON]``. Prints the CPU (model name and
+the flags that decide int8 and bf16 speed), the threads every path runs
+on, the model's MACs and one table (median ms/img, % of each arithmetic's
+measured peak, speed-up over the bf16 fast path, peak memory); with
+``--profile`` also ONNX Runtime's ms per op kind of each ONNX path. The
+paths ending in '(flat index ops)' run SegNet's index pooling in its
+earlier formulation (int64 indices, Div/Mod, 6-D Where), to compare."""
 import argparse
 import json
 import os
 
 from mmseg.utils import register_all_modules
 from segnet_mm.analysis.benchmark import macs_and_params
-from segnet_mm.analysis.inference_paths import PATHS, time_inference_paths
+from segnet_mm.analysis.inference_paths import (ALL_PATHS, PATHS,
+                                                time_inference_paths)
+from segnet_mm.analysis.onnx_profile import op_time_table
 from segnet_mm.analysis.report import path_speed_table
 from segnet_mm.utils import read_cpuinfo
 
@@ -28,7 +33,11 @@ def parse_args():
         help='threads of every path: torch.set_num_threads and ONNX '
         "Runtime's intra_op_num_threads (default: the cores available)")
     parser.add_argument('--paths', nargs='+', default=list(PATHS),
-                        choices=PATHS, help='paths to measure')
+                        choices=ALL_PATHS, help='paths to measure')
+    parser.add_argument(
+        '--profile', action='store_true',
+        help="also print ONNX Runtime's ms per op kind of each ONNX path "
+        '(its profiler, --iters runs)')
     parser.add_argument('--out', help='also write the rows as JSON here')
     return parser.parse_args()
 
@@ -42,10 +51,15 @@ def main():
           'Runtime intra_op_num_threads)')
     macs = macs_and_params(args.config, args.shape)['macs']
     rows = time_inference_paths(args.config, args.shape, args.paths,
-                                args.iters, args.threads)
+                                args.iters, args.threads,
+                                profile=args.profile)
     print(f'{args.config} at {args.shape[0]}x{args.shape[1]}, batch 1, '
           f'{macs / 1e9:.1f} GMACs, median of {args.iters} runs')
     print(path_speed_table(rows, macs))
+    profiles = {r.name: r.op_ms for r in rows if r.op_ms}
+    if profiles:
+        print("\nONNX Runtime's profiler, ms per run by op kind:")
+        print(op_time_table(profiles))
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(dict(cpu=cpu, threads=args.threads, macs=macs,

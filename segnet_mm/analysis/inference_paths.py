@@ -19,12 +19,30 @@ import torch
 from torch import Tensor
 
 from .benchmark import bf16_autocast, build_model
+from .onnx_profile import onnxruntime_op_times
 from .timing import (benchmark_input, in_fresh_process, median_seconds,
                      onnxruntime_matmul_peak, peak_rss_mib,
                      torch_matmul_peak)
 
 PATHS = ('fp32', 'bf16', 'onnxruntime fp32', 'onnxruntime int8')
+# The same paths with SegNet's index pooling in the formulation it had
+# before the comparison codes (max_pool2d's int64 indices turned into codes
+# with Div/Mod, 6-D Where unpooling), to measure one against the other.
+FLAT = ' (flat index ops)'
+FLAT_PATHS = tuple(p + FLAT for p in PATHS if p != 'bf16')
+ALL_PATHS = PATHS + FLAT_PATHS
 WARMUP = 2
+
+
+def _model(config: str, name: str, channels_last: bool) -> torch.nn.Module:
+    """The config's freshly built model in eval mode; a ``FLAT_PATHS``
+    name builds SegNet with the flat-index formulation."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(config)
+    if name.endswith(FLAT):
+        cfg.model.backbone.window_codes = 'flat'
+        cfg.model.decode_head.unpool = 'where'
+    return build_model(cfg, channels_last=channels_last).eval()
 
 
 class PathSpeed(NamedTuple):
@@ -38,12 +56,16 @@ class PathSpeed(NamedTuple):
         peak_rss_mib (float): The measuring process's peak resident memory.
         threads (int): Threads the path ran on (PyTorch's, or the ONNX
             Runtime session's intra-op threads).
+        op_ms (dict[str, float], optional): ONNX Runtime paths, when
+            profiled: ms per run of each op kind
+            (:func:`~.onnx_profile.onnxruntime_op_times`).
     """
     name: str
     ms: float
     peak_gops: float
     peak_rss_mib: float
     threads: int
+    op_ms: Optional[Dict[str, float]] = None
 
 
 def _path_runner(name: str, config: str, onnx_file: Optional[str],
@@ -58,7 +80,7 @@ def _path_runner(name: str, config: str, onnx_file: Optional[str],
         return (lambda x: session.run(None, {input_name: x})[0],
                 session.get_session_options().intra_op_num_threads)
     bf16 = name == 'bf16'
-    model = build_model(config, channels_last=bf16).eval()
+    model = _model(config, name, bf16)
     layout = torch.channels_last if bf16 else torch.contiguous_format
 
     def run(x: np.ndarray) -> Tensor:
@@ -71,77 +93,89 @@ def _path_runner(name: str, config: str, onnx_file: Optional[str],
 
 
 def _measure_path(name: str, config: str, shape: Sequence[int],
-                  onnx_file: Optional[str], iters: int,
-                  threads: int) -> PathSpeed:
-    """One path, in the calling (fresh) process."""
+                  onnx_file: Optional[str], iters: int, threads: int,
+                  profile: bool = False) -> PathSpeed:
+    """One path, in the calling (fresh) process; an ONNX Runtime path
+    profiled per op kind too if ``profile`` (after the timing, in
+    another session)."""
     torch.set_num_threads(threads)
     run, used = _path_runner(name, config, onnx_file, threads)
     x = benchmark_input(shape)
     seconds = median_seconds(lambda: run(x), WARMUP, iters)
     if name.startswith('onnxruntime'):
         peak = onnxruntime_matmul_peak(
-            'int8' if name.endswith('int8') else 'float32', threads=threads)
+            'int8' if 'int8' in name else 'float32', threads=threads)
     else:
         peak = torch_matmul_peak(
             torch.bfloat16 if name == 'bf16' else torch.float32)
-    return PathSpeed(name, seconds * 1e3, peak, peak_rss_mib(), used)
+    op_ms = onnxruntime_op_times(onnx_file, x, threads, iters) if (
+        profile and onnx_file) else None
+    return PathSpeed(name, seconds * 1e3, peak, peak_rss_mib(), used, op_ms)
 
 
-def _export(config: str, shape: Sequence[int],
-            out_dir: str) -> Dict[str, str]:
-    """fp32 and int8 ONNX files of the config's freshly built model, int8
-    calibrated on two random images."""
+def _export(config: str, shape: Sequence[int], out_dir: str,
+            paths: Sequence[str]) -> Dict[str, str]:
+    """The ONNX file of each ONNX Runtime path of ``paths``, exported from
+    the config's freshly built model (the same weights for both
+    formulations), int8 calibrated on two random images."""
     import cv2
 
     from ..apis import export_onnx, quantize_int8
-    model = build_model(config, channels_last=False).eval()
     rng = np.random.default_rng(0)
     images = []
     for i in range(2):
         images.append(os.path.join(out_dir, f'calib_{i}.png'))
         cv2.imwrite(images[-1],
                     rng.integers(0, 256, (*shape, 3), dtype=np.uint8))
-    files = {
-        'onnxruntime fp32': os.path.join(out_dir, 'fp32.onnx'),
-        'onnxruntime int8': os.path.join(out_dir, 'int8.onnx')
-    }
-    export_onnx(model, files['onnxruntime fp32'], shape)
-    quantize_int8(model, files['onnxruntime int8'], images, shape)
+    files, state = {}, None
+    for i, name in enumerate(p for p in paths
+                             if p.startswith('onnxruntime')):
+        model = _model(config, name, False)
+        if state is None:
+            state = model.state_dict()
+        model.load_state_dict(state)
+        files[name] = os.path.join(out_dir, f'{i}.onnx')
+        if 'int8' in name:
+            quantize_int8(model, files[name], images, shape)
+        else:
+            export_onnx(model, files[name], shape)
     return files
 
 
 def time_inference_paths(config: str, shape: Sequence[int] = (360, 480),
                          paths: Sequence[str] = PATHS, iters: int = 5,
                          threads: Optional[int] = None,
-                         runner: Optional[Callable] = None
-                         ) -> List[PathSpeed]:
+                         runner: Optional[Callable] = None,
+                         profile: bool = False) -> List[PathSpeed]:
     """Measure ``paths`` of ``config`` one after another, each in a fresh
     process (so each peak memory is its own).
 
     Args:
         config (str): Config file.
         shape (Sequence[int]): (H, W). Default: (360, 480).
-        paths (Sequence[str]): Some of ``PATHS``. Default: all.
+        paths (Sequence[str]): Some of ``ALL_PATHS``. Default: ``PATHS``.
         iters (int): Timed runs per path (after 2 warm-up runs), of which
             the median is reported. Default: 5.
         threads (int, optional): Threads of every path; None takes the
             cores this process may run on. Default: None.
         runner (Callable, optional): ``runner(fn, *args)`` running one
             measurement; default: :func:`~.timing.in_fresh_process`.
+        profile (bool): Also profile each ONNX Runtime path per op kind
+            (``PathSpeed.op_ms``), ``iters`` runs. Default: False.
 
     Raises:
         ValueError: naming unknown paths.
     """
-    unknown = set(paths) - set(PATHS)
+    unknown = set(paths) - set(ALL_PATHS)
     if unknown:
         raise ValueError(f'unknown paths {sorted(unknown)}: choose from '
-                         f'{list(PATHS)}')
+                         f'{list(ALL_PATHS)}')
     threads = threads or len(os.sched_getaffinity(0))
     run = runner or in_fresh_process
     with tempfile.TemporaryDirectory() as tmp:
-        files = run(_export, config, tuple(shape), tmp) if any(
+        files = run(_export, config, tuple(shape), tmp, tuple(paths)) if any(
             p.startswith('onnxruntime') for p in paths) else {}
         return [
             run(_measure_path, name, config, tuple(shape), files.get(name),
-                iters, threads) for name in paths
+                iters, threads, profile) for name in paths
         ]

@@ -21,3 +21,24 @@ def test_names_the_cpu_and_the_threads(tmp_path):
     saved = json.loads(out.read_text())
     assert saved['cpu'] == cpu.describe() and saved['threads'] == 1
     assert [r['threads'] for r in saved['rows']] == [1]
+
+
+def test_profiles_both_index_formulations(tmp_path):
+    """--profile: ms per op kind of each ONNX path; the comparison codes
+    and upsampling unpool export without the flat-index formulation's
+    MaxPool indices, Div/Mod and Where."""
+    config = write_small_config(tmp_path / 'small.py')
+    out = tmp_path / 'rows.json'
+    paths = ['onnxruntime fp32', 'onnxruntime fp32 (flat index ops)']
+    printed = run_tool('tools/benchmark_int8.py', config, '--shape', 32, 48,
+                       '--iters', 1, '--threads', 1, '--profile',
+                       '--paths', *paths, '--out', out)
+    assert "ONNX Runtime's profiler, ms per run by op kind" in printed
+    assert '| op kind | onnxruntime fp32 ms | onnxruntime fp32 (flat' \
+        in printed
+    rows = json.loads(out.read_text())['rows']
+    assert [r['name'] for r in rows] == paths
+    new, flat = (set(r['op_ms']) for r in rows)
+    assert {'Conv', 'MaxPool', 'Resize', 'Equal'} <= new
+    assert not new & {'Mod', 'Div', 'Where'}
+    assert {'Conv', 'MaxPool', 'Mod', 'Where'} <= flat

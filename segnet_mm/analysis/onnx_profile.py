@@ -1,0 +1,88 @@
+"""Where an ONNX graph spends its time in ONNX Runtime: milliseconds per run
+of each op kind (``Conv``, ``QLinearConv``, ``MaxPool``, ...), from ONNX
+Runtime's own profiler, on the graph as the session optimises it (fused and
+re-laid-out kinds such as ``ReorderInput`` count as they run)."""
+import json
+import os
+import tempfile
+from collections import defaultdict
+from typing import Dict, Optional, Union
+
+import numpy as np
+
+
+def onnxruntime_op_times(model: Union[str, bytes],
+                         inputs: np.ndarray,
+                         threads: Optional[int] = None,
+                         runs: int = 3) -> Dict[str, float]:
+    """Milliseconds per run of each op kind of ``model``.
+
+    The session is built like the inference sessions (CPU, every graph
+    optimisation) with profiling on; one warm-up run is left out, the
+    ``runs`` after it are averaged.
+
+    Args:
+        model (str | bytes): ONNX file, or a serialized model, with one
+            input.
+        inputs (np.ndarray): What that input is fed.
+        threads (int, optional): Intra-op threads; None lets ONNX Runtime
+            choose. Default: None.
+        runs (int): Profiled runs after the warm-up. Default: 3.
+
+    Returns:
+        dict[str, float]: op kind -> ms per run, the most costly first.
+    """
+    import onnxruntime as ort
+    if runs < 1:
+        raise ValueError(f'runs must be >= 1, got {runs}')
+    options = ort.SessionOptions()
+    options.graph_optimization_level = \
+        ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if threads:
+        options.intra_op_num_threads = threads
+    with tempfile.TemporaryDirectory() as tmp:
+        options.enable_profiling = True
+        options.profile_file_prefix = os.path.join(tmp, 'profile')
+        session = ort.InferenceSession(
+            model, options, providers=['CPUExecutionProvider'])
+        feed = {session.get_inputs()[0].name: inputs}
+        for _ in range(runs + 1):
+            session.run(None, feed)
+        with open(session.end_profiling()) as f:
+            events = json.load(f)
+    model_runs = sorted(e['ts'] + e['dur'] for e in events
+                        if e.get('name') == 'model_run')
+    if len(model_runs) != runs + 1:
+        raise RuntimeError(f'the profile holds {len(model_runs)} runs, '
+                           f'expected {runs + 1}')
+    warmup_end = model_runs[0]
+    micros = defaultdict(float)
+    for e in events:
+        if (e.get('cat') == 'Node' and e['name'].endswith('_kernel_time')
+                and e['ts'] >= warmup_end):
+            micros[e['args']['op_name']] += e['dur']
+    return {
+        op: us / runs / 1e3
+        for op, us in sorted(micros.items(), key=lambda kv: -kv[1])
+    }
+
+
+def op_time_table(profiles: Dict[str, Dict[str, float]]) -> str:
+    """A markdown table of op kinds (rows, the most costly overall first)
+    against paths (columns): ms per run, and each path's total."""
+    names = list(profiles)
+    totals = defaultdict(float)
+    for times in profiles.values():
+        for op, ms in times.items():
+            totals[op] += ms
+    lines = [
+        '| op kind | ' + ' | '.join(f'{n} ms' for n in names) + ' |',
+        '|---|' + '---|' * len(names)
+    ]
+    for op in sorted(totals, key=lambda o: -totals[o]):
+        cells = (f'{profiles[n][op]:.1f}' if op in profiles[n] else '-'
+                 for n in names)
+        lines.append(f'| {op} | ' + ' | '.join(cells) + ' |')
+    lines.append('| total | ' + ' | '.join(
+        f'{sum(profiles[n].values()):.1f}' for n in names) + ' |')
+    return '\n'.join(lines)

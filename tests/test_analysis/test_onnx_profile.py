@@ -1,0 +1,53 @@
+"""segnet_mm.analysis.onnx_profile: ONNX Runtime's ms per op kind."""
+import numpy as np
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from segnet_mm.analysis.onnx_profile import (onnxruntime_op_times,
+                                             op_time_table)
+
+
+def _graph() -> bytes:
+    """Conv -> Relu -> MaxPool on a (1, 4, 16, 16) input."""
+    weight = np.ones((4, 4, 3, 3), np.float32)
+    nodes = [
+        helper.make_node('Conv', ['x', 'w'], ['c'], pads=[1, 1, 1, 1]),
+        helper.make_node('Relu', ['c'], ['r']),
+        helper.make_node('MaxPool', ['r'], ['y'], kernel_shape=[2, 2],
+                         strides=[2, 2])
+    ]
+    graph = helper.make_graph(
+        nodes, 'g',
+        [helper.make_tensor_value_info('x', TensorProto.FLOAT,
+                                       [1, 4, 16, 16])],
+        [helper.make_tensor_value_info('y', TensorProto.FLOAT,
+                                       [1, 4, 8, 8])],
+        [numpy_helper.from_array(weight, 'w')])
+    return helper.make_model(
+        graph, opset_imports=[helper.make_opsetid('', 17)]
+    ).SerializeToString()
+
+
+def test_op_times_per_kind():
+    times = onnxruntime_op_times(_graph(), np.ones((1, 4, 16, 16),
+                                                   np.float32), 1, runs=2)
+    # onnxruntime fuses Conv + Relu; the pooling stays its own kind.
+    assert 'MaxPool' in times and 'Conv' in times
+    assert 'Relu' not in times
+    assert all(ms > 0 for ms in times.values())
+    assert list(times.values()) == sorted(times.values(), reverse=True)
+    with pytest.raises(ValueError, match='runs must be >= 1, got 0'):
+        onnxruntime_op_times(_graph(), np.ones((1, 4, 16, 16), np.float32),
+                             runs=0)
+
+
+def test_op_time_table():
+    table = op_time_table({
+        'a': {'Conv': 2.0, 'Mod': 1.0},
+        'b': {'Conv': 1.5, 'Resize': 0.25}
+    })
+    assert table.splitlines() == [
+        '| op kind | a ms | b ms |', '|---|---|---|',
+        '| Conv | 2.0 | 1.5 |', '| Mod | 1.0 | - |',
+        '| Resize | - | 0.2 |', '| total | 3.0 | 1.8 |'
+    ]
