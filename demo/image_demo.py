@@ -15,7 +15,7 @@ def parse_args():
     parser.add_argument('config', help='config file')
     parser.add_argument(
         'checkpoint', help='checkpoint file, or an .onnx model (e.g. the '
-        'int8 one tools/quantize.py writes)')
+        'int8 one tools/deployment/quantize.py writes)')
     parser.add_argument('--out-dir', required=True, help='output directory')
     parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
     parser.add_argument(

@@ -32,7 +32,7 @@ def parse_args():
     parser.add_argument('config', help='config file')
     parser.add_argument(
         'checkpoint', help='checkpoint file, or an .onnx model (e.g. the '
-        'int8 one tools/quantize.py writes)')
+        'int8 one tools/deployment/quantize.py writes)')
     parser.add_argument('--out', help='output video (.mp4 or .avi)')
     parser.add_argument('--show', action='store_true',
                         help='show the output frames in a window')

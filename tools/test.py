@@ -19,7 +19,7 @@ def parse_args():
     parser.add_argument('config', help='test config file path')
     parser.add_argument(
         'checkpoint', help='checkpoint file, or an .onnx model (e.g. the '
-        'int8 one tools/quantize.py writes)')
+        'int8 one tools/deployment/quantize.py writes)')
     parser.add_argument('--work-dir', help='the dir to save logs')
     parser.add_argument(
         '--out', type=str, help='the dir to save the predicted label maps')

@@ -64,8 +64,8 @@ def init_segmentor(config: Union[PathLike, Config],
     Args:
         config (str | Path | Config): Config file or object.
         checkpoint (str | Path): Checkpoint file, or an ``.onnx`` model
-            (e.g. ``tools/quantize.py``'s int8 one), run by onnxruntime on
-            the CPU with the config's preprocessing
+            (e.g. ``tools/deployment/quantize.py``'s int8 one), run by
+            onnxruntime on the CPU with the config's preprocessing
             (:class:`ONNXRuntimeSegmentor`).
         device (str): Device to put the model on. Default: 'cpu'.
         cfg_options (dict, optional): Overrides merged into the config.

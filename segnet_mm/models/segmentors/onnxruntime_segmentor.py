@@ -1,6 +1,6 @@
 """A segmentor whose network is an ONNX file run by onnxruntime on the CPU:
-the int8 model ``tools/quantize.py`` writes (or a float export), scored and
-used by the same tools as a PyTorch checkpoint."""
+the int8 model ``tools/deployment/quantize.py`` writes (or a float export),
+scored and used by the same tools as a PyTorch checkpoint."""
 import ast
 from typing import List, Optional, Sequence, Union
 
@@ -43,7 +43,7 @@ def _recorded(onnx_file: str, props: dict, key: str):
         raise ValueError(
             f'{onnx_file} records no {key!r} in its metadata, so it can not '
             'be checked against the config: export it again with '
-            'tools/export_onnx.py or tools/quantize.py')
+            'tools/deployment/export_onnx.py or tools/deployment/quantize.py')
     return ast.literal_eval(props[key])
 
 

@@ -1,4 +1,4 @@
-"""tools/export_onnx.py through the real CLI."""
+"""tools/deployment/export_onnx.py through the real CLI."""
 import re
 import subprocess
 import sys
@@ -10,7 +10,8 @@ from tests.utils import SMALL_MODEL, save_small_checkpoint
 def export(tmp_path, *extra):
     ckpt = save_small_checkpoint(tmp_path / 'small.pth')
     return subprocess.run([
-        sys.executable, 'tools/export_onnx.py', 'configs/segnet_camvid.py',
+        sys.executable, 'tools/deployment/export_onnx.py',
+        'configs/segnet_camvid.py',
         str(ckpt), '--shape', '72', '96', '--out',
         str(tmp_path / 'small.onnx'), *extra, '--cfg-options', *SMALL_MODEL
     ], cwd=REPO_ROOT, capture_output=True, text=True)

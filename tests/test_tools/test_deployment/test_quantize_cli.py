@@ -1,4 +1,4 @@
-"""tools/quantize.py, and the int8 .onnx in tools/test.py and
+"""tools/deployment/quantize.py, and the int8 .onnx in tools/test.py and
 demo/image_demo.py in place of a checkpoint."""
 import importlib.util
 import json
@@ -22,7 +22,7 @@ def quantize_args(model_files, out, calib_dir=None):
     cfg.test_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
     cfg.dump(str(config))
     return [
-        'tools/quantize.py', config, ckpt, '--calib-dir',
+        'tools/deployment/quantize.py', config, ckpt, '--calib-dir',
         calib_dir or root / 'train', '--num-calib', '3', '--out', out,
         '--shape', *SHAPE, '--allow-no-vnni'
     ]

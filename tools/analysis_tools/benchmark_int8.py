@@ -1,13 +1,14 @@
 """int8 against float inference on this CPU (PyTorch fp32 and bf16, ONNX
 Runtime fp32 and int8): ``python
-tools/benchmark_int8.py CONFIG [--shape H W] [--iters N] [--threads N]
-[--paths ...] [--profile] [--out JSON]``. Prints the CPU (model name and
-the flags that decide int8 and bf16 speed), the threads every path runs
-on, the model's MACs and one table (median ms/img, % of each arithmetic's
-measured peak, speed-up over the bf16 fast path, peak memory); with
-``--profile`` also ONNX Runtime's ms per op kind of each ONNX path. The
-paths ending in '(flat index ops)' run SegNet's index pooling in its
-earlier formulation (int64 indices, Div/Mod, 6-D Where), to compare."""
+tools/analysis_tools/benchmark_int8.py CONFIG [--shape H W] [--iters N]
+[--threads N] [--paths ...] [--profile] [--out JSON]``. Prints the CPU
+(model name and the flags that decide int8 and bf16 speed), the threads
+every path runs on, the model's MACs and one table (median ms/img, % of
+each arithmetic's measured peak, speed-up over the bf16 fast path, peak
+memory); with ``--profile`` also ONNX Runtime's ms per op kind of each
+ONNX path. The paths ending in '(flat index ops)' run SegNet's index
+pooling in its earlier formulation (int64 indices, Div/Mod, 6-D Where), to
+compare."""
 import argparse
 import json
 import os

@@ -1,6 +1,7 @@
 """Export to ONNX and check onnxruntime against PyTorch:
-``python tools/export_onnx.py CONFIG CHECKPOINT [--shape H W] [--out FILE]
-[--image IMG] [--opset N] [--min-agreement F] [--cfg-options k=v ...]``."""
+``python tools/deployment/export_onnx.py CONFIG CHECKPOINT [--shape H W]
+[--out FILE] [--image IMG] [--opset N] [--min-agreement F]
+[--cfg-options k=v ...]``."""
 import argparse
 
 from mmengine.config import DictAction

@@ -1,13 +1,14 @@
 """Post-training static int8 quantization for CPUs (ONNX Runtime):
-``python tools/quantize.py CONFIG CHECKPOINT --calib-dir DIR [--num-calib N]
---out FILE [--shape H W] [--method minmax|percentile] [--check-image IMG]
-[--min-agreement F] [--allow-no-vnni] [--cfg-options k=v ...]``.
+``python tools/deployment/quantize.py CONFIG CHECKPOINT --calib-dir DIR
+[--num-calib N] --out FILE [--shape H W] [--method minmax|percentile]
+[--check-image IMG] [--min-agreement F] [--allow-no-vnni]
+[--cfg-options k=v ...]``.
 
 The int8 model is then checked against the float one on an image the
 calibration did not see (default: the first image of DIR it left out), and
 the tool fails below ``--min-agreement``. The int8 ``.onnx`` then takes the
-checkpoint's place in ``tools/test.py``, ``tools/demo.py`` and
-``tools/video_demo.py``.
+checkpoint's place in ``tools/test.py``, ``demo/image_demo.py`` and
+``demo/video_demo.py``.
 """
 import argparse
 import os.path as osp
@@ -70,9 +71,10 @@ def main():
                                        ' that /proc/cpuinfo shows') +
             ': onnxruntime would run int8 through AVX2 kernels, which are '
             'not faster than float. Use the float model instead '
-            '(tools/test.py/demo.py with the checkpoint, --amp for bf16 on '
-            'CPUs with AVX512-BF16 or AMX; or tools/export_onnx.py), or '
-            'pass --allow-no-vnni to quantize anyway.')
+            '(tools/test.py or demo/image_demo.py with the checkpoint, --amp '
+            'for bf16 on CPUs with AVX512-BF16 or AMX; or '
+            'tools/deployment/export_onnx.py), or pass --allow-no-vnni to '
+            'quantize anyway.')
     images = calibration_images(args.calib_dir, args.num_calib)
     check_image = args.check_image or held_out_image(args.calib_dir, images)
     if not osp.isfile(check_image):

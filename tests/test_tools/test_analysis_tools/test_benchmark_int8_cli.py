@@ -1,4 +1,5 @@
-"""tools/benchmark_int8.py through the real CLI, on the small SegNet."""
+"""tools/analysis_tools/benchmark_int8.py through the real CLI, on the small
+SegNet."""
 import json
 
 from segnet_mm.utils import read_cpuinfo
@@ -8,8 +9,9 @@ from tests.utils import run_tool, write_small_config
 def test_names_the_cpu_and_the_threads(tmp_path):
     config = write_small_config(tmp_path / 'small.py')
     out = tmp_path / 'rows.json'
-    printed = run_tool('tools/benchmark_int8.py', config, '--shape', 32, 48,
-                       '--iters', 1, '--threads', 1, '--paths',
+    printed = run_tool('tools/analysis_tools/benchmark_int8.py', config,
+                       '--shape', 32, 48, '--iters', 1, '--threads', 1,
+                       '--paths',
                        'onnxruntime fp32', '--out', out)
     cpu = read_cpuinfo()
     assert cpu.known, 'this test reads /proc/cpuinfo'
@@ -30,8 +32,9 @@ def test_profiles_both_index_formulations(tmp_path):
     config = write_small_config(tmp_path / 'small.py')
     out = tmp_path / 'rows.json'
     paths = ['onnxruntime fp32', 'onnxruntime fp32 (flat index ops)']
-    printed = run_tool('tools/benchmark_int8.py', config, '--shape', 32, 48,
-                       '--iters', 1, '--threads', 1, '--profile',
+    printed = run_tool('tools/analysis_tools/benchmark_int8.py', config,
+                       '--shape', 32, 48, '--iters', 1, '--threads', 1,
+                       '--profile',
                        '--paths', *paths, '--out', out)
     assert "ONNX Runtime's profiler, ms per run by op kind" in printed
     assert '| op kind | onnxruntime fp32 ms | onnxruntime fp32 (flat' \
