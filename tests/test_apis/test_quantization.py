@@ -152,7 +152,8 @@ def test_int8_sessions_run_integer_convolutions(trained, int8_model,
                                                 tmp_path):
     """What onnxruntime runs, in tools/test.py's segmentor and in the speed
     benchmark: every convolution an integer QLinearConv, none a float Conv
-    on dequantized weights (what an unoptimised session runs)."""
+    on dequantized weights (what an unoptimised session runs); with
+    ``float_input_conv=True`` all but the first."""
     cfg, _, _ = trained
     _, int8_file, _ = int8_model
     segmentor = init_segmentor(cfg, int8_file)
@@ -163,6 +164,16 @@ def test_int8_sessions_run_integer_convolutions(trained, int8_model,
         ops = optimised_ops(int8_file, session.get_session_options(),
                             tmp_path / f'{name}.onnx')
         assert ops['QLinearConv'] == 9 and ops['Conv'] == 0, (name, ops)
+    model, _, root = int8_model
+    mixed = quantize_int8(model, tmp_path / 'mixed.onnx',
+                          calibration_images(root / 'train', 2), SHAPE,
+                          float_input_conv=True)
+    ops = optimised_ops(mixed, onnxruntime_session(mixed, 1)
+                        .get_session_options(), tmp_path / 'mixed_opt.onnx')
+    assert ops['QLinearConv'] == 8 and ops['Conv'] == 1, ops
+    first = next(n for n in onnx.load(tmp_path / 'mixed_opt.onnx').graph.node
+                 if n.op_type in ('Conv', 'QLinearConv'))
+    assert first.op_type == 'Conv'
 
 
 def test_pooling_indices_come_from_the_quantized_values(int8_model):

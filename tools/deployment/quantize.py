@@ -42,6 +42,9 @@ def parse_args():
         '--method', choices=['minmax', 'percentile'], default='minmax',
         help='activation range calibration')
     parser.add_argument(
+        '--float-input-conv', action='store_true',
+        help='keep the first convolution (on the RGB input) in float')
+    parser.add_argument(
         '--check-image',
         help='image to check int8 against float on (resized to --shape), '
         'not a calibration image; default: the first image of --calib-dir '
@@ -84,12 +87,14 @@ def main():
                  'one the calibration does not see')
     model = init_segmentor(args.config, args.checkpoint, 'cpu',
                            args.cfg_options)
-    quantize_int8(model, args.out, images, args.shape, args.method)
+    quantize_int8(model, args.out, images, args.shape, args.method,
+                  float_input_conv=args.float_input_conv)
     check = check_onnx(model, args.out,
                        prepare_input(model, args.shape, check_image))
     print(f'wrote {args.out}: int8, input 1x3x{args.shape[0]}x'
           f'{args.shape[1]}, calibrated on {len(images)} image(s) of '
-          f'{args.calib_dir} ({args.method})')
+          f'{args.calib_dir} ({args.method}'
+          f"{', input conv in float' if args.float_input_conv else ''})")
     print(f'int8 vs float on {check_image} (not calibrated on): argmax '
           f'agreement {check.agreement:.4f}, max |logit diff| '
           f'{check.max_abs_diff:.3e} (max |logit| {check.max_abs_logit:.3e})')
