@@ -16,7 +16,7 @@ from mmengine.analysis.jit_handles import get_shape
 # and eval-time no-ops, not counted by the convention; anything else mmengine
 # cannot count is reported by count_macs.
 IGNORED_EXTRA = ('aten::div', 'aten::sub', 'aten::add', 'aten::add_',
-                 'aten::mul', 'aten::lift_fresh', 'aten::pad',
+                 'aten::mul', 'aten::ne', 'aten::lift_fresh', 'aten::pad',
                  'aten::feature_dropout')
 
 

@@ -129,7 +129,7 @@ UNPOOL_METHODS = ('auto', 'where', 'upsample')
 
 
 def _exporting() -> bool:
-    return torch.jit.is_tracing() or torch.onnx.is_in_onnx_export()
+    return torch.onnx.is_in_onnx_export()
 
 
 def _unpool_upsample(x: Tensor, codes: Tensor) -> Tensor:
@@ -159,8 +159,9 @@ def max_unpool2x2(x: Tensor,
             upsampling where the upsampled code matches the position (4-D
             ``Resize``/``Equal``/``Mul``, the faster in ONNX Runtime; exact
             for finite values: an infinite one would put NaN, ``inf * 0``,
-            beside it); 'auto' takes 'upsample' while tracing (ONNX export)
-            and 'where' otherwise. Default: 'auto'.
+            beside it); 'auto' takes 'upsample' in an ONNX export and
+            'where' otherwise (a jit trace for FLOP counting included).
+            Default: 'auto'.
 
     Returns:
         Tensor: (N, C, H, W), zeros away from the argmax positions.
