@@ -3,9 +3,9 @@ demo/image_demo.py IMAGE_OR_DIR CONFIG CHECKPOINT --out-dir DIR
 [--device cpu] [--opacity 0.5] [--with-labels] [--cfg-options k=v ...]``."""
 import argparse
 
-from mmengine.config import DictAction
 
 from segnet_mm.apis import find_images, init_segmentor, segment_images
+from segnet_mm.utils.config_edits import add_cfg_options
 
 
 def parse_args():
@@ -24,11 +24,7 @@ def parse_args():
     parser.add_argument(
         '--with-labels', action='store_true',
         help='write class names on the overlays')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings in the config, key=value pairs')
+    add_cfg_options(parser)
     return parser.parse_args()
 
 

@@ -4,12 +4,12 @@
 import argparse
 import os
 
-from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 from segnet_mm.apis import is_onnx_model, onnx_model_config
 from segnet_mm.engine import enable_safe_checkpoints, setup_cpu_distributed
-from segnet_mm.utils.config_edits import (enable_eval_amp, enable_tta,
+from segnet_mm.utils.config_edits import (add_cfg_options, enable_eval_amp,
+                                          enable_tta,
                                           enable_visualization_hook,
                                           keep_label_maps, load_run_config)
 
@@ -32,11 +32,7 @@ def parse_args():
         '--amp',
         action='store_true',
         help='mixed precision: fp16 on CUDA, bf16 autocast on CPU')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings in the config, key=value pairs')
+    add_cfg_options(parser)
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],

@@ -3,10 +3,11 @@
 levers of ``tools/analysis_tools/benchmark_train.py`` and trimming a config
 to a few training iterations. Each edits the config in place and returns
 it; each is tested on its own."""
+import argparse
 import os.path as osp
 from typing import Callable, Dict, Optional, Sequence
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.device import get_device
 from mmengine.logging import print_log
 
@@ -23,6 +24,16 @@ AMP_OPTIM_WRAPPERS = {
 DEVICE_AGNOSTIC_AMP = 'BF16AmpOptimWrapper'
 # Optim wrapper keys that only a mixed-precision wrapper takes.
 PRECISION_KEYS = ('dtype', 'loss_scale')
+
+
+def add_cfg_options(
+        parser: argparse.ArgumentParser,
+        help: str = 'override settings in the config, key=value pairs'
+) -> None:
+    """Give a tool mmseg's ``--cfg-options key=value ...``: the config
+    edits of the command line, merged with ``Config.merge_from_dict``."""
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction, help=help)
 
 
 def load_run_config(config: str,

@@ -10,11 +10,11 @@ image and its ratio to T = 1 (weight averaging), fp32 on the CPU.
 import argparse
 
 import torch
-from mmengine.config import DictAction
 
 from segnet_mm.analysis.comparison import machine_name
 from segnet_mm.analysis.mc_dropout_speed import mc_dropout_ms_per_image
 from segnet_mm.analysis.report import mc_dropout_table
+from segnet_mm.utils.config_edits import add_cfg_options
 
 
 def parse_args():
@@ -31,8 +31,8 @@ def parse_args():
                         help='timed runs per T; the median is reported')
     parser.add_argument('--threads', type=int,
                         help='torch threads (default: torch\'s own)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override settings in the config, key=value')
+    add_cfg_options(
+        parser, 'override settings in the config, key=value')
     return parser.parse_args()
 
 

@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmseg.utils import register_all_modules
 
 from segnet_mm.analysis.benchmark import macs_and_params
@@ -37,7 +37,8 @@ from segnet_mm.analysis.timing import torch_matmul_peak
 from segnet_mm.analysis.train_speed import (run_ladder, run_plan,
                                             train_gflop_per_image,
                                             train_input_shape)
-from segnet_mm.utils.config_edits import LEVERS, enable_amp, load_run_config
+from segnet_mm.utils.config_edits import (LEVERS, add_cfg_options,
+                                          enable_amp, load_run_config)
 
 TRAIN = Path(__file__).resolve().parents[1] / 'train.py'
 
@@ -65,8 +66,8 @@ def parse_args():
     noise.add_argument('--skip-noise', action='store_true',
                        help='no second-seed run (no loss noise)')
     parser.add_argument('--out', help='also write the results as JSON')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override settings in the config (every run)')
+    add_cfg_options(
+        parser, 'override settings in the config (every run)')
     args = parser.parse_args()
     if not Path(args.config).is_file():
         parser.error(f'no such config: {args.config}')

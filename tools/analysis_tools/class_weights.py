@@ -7,11 +7,12 @@ config's ``class_weight``.
 """
 import argparse
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from segnet_mm.datasets.class_weights import (MEDIAN_FREQUENCY_DEFINITION,
                                               split_class_weights)
+from segnet_mm.utils.config_edits import add_cfg_options
 
 
 def parse_args():
@@ -28,11 +29,7 @@ def parse_args():
         type=int,
         default=255,
         help='label of unlabelled pixels (default: 255)')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings in the config, key=value pairs')
+    add_cfg_options(parser)
     return parser.parse_args()
 
 

@@ -12,10 +12,10 @@ the number of MC dropout samples it was fitted at).
 """
 import argparse
 
-from mmengine.config import DictAction
 
 from segnet_mm.apis import (fit_checkpoint_temperature, save_temperature,
                             temperature_report)
+from segnet_mm.utils.config_edits import add_cfg_options
 
 
 def parse_args():
@@ -33,11 +33,7 @@ def parse_args():
     parser.add_argument(
         '--ignore-index', type=int, default=255,
         help='label of void pixels (default: 255)')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings in the config, key=value pairs')
+    add_cfg_options(parser)
     return parser.parse_args()
 
 

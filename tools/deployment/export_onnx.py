@@ -4,10 +4,10 @@
 [--cfg-options k=v ...]``."""
 import argparse
 
-from mmengine.config import DictAction
 
 from segnet_mm.apis import (check_onnx, export_onnx, init_segmentor,
                             prepare_input)
+from segnet_mm.utils.config_edits import add_cfg_options
 
 
 def parse_args():
@@ -25,11 +25,7 @@ def parse_args():
     parser.add_argument(
         '--min-agreement', type=float, default=0.999,
         help='fail if fewer pixels than this share the argmax class')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings in the config, key=value pairs')
+    add_cfg_options(parser)
     return parser.parse_args()
 
 

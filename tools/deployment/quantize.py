@@ -14,11 +14,11 @@ import argparse
 import os.path as osp
 import sys
 
-from mmengine.config import DictAction
 
 from segnet_mm.apis import (calibration_images, check_onnx, held_out_image,
                             init_segmentor, int8_cpu_support, prepare_input,
                             quantize_int8)
+from segnet_mm.utils.config_edits import add_cfg_options
 
 
 def parse_args():
@@ -56,11 +56,7 @@ def parse_args():
     parser.add_argument(
         '--allow-no-vnni', action='store_true',
         help='quantize on a CPU without VNNI or AMX-INT8 too')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings in the config, key=value pairs')
+    add_cfg_options(parser)
     return parser.parse_args()
 
 
