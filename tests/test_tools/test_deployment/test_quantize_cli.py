@@ -132,7 +132,7 @@ def test_agreement_gate(trained, tmp_path):  # noqa: F811
 def test_refuses_a_cpu_without_vnni(trained, tmp_path, monkeypatch,  # noqa
                                     capsys):
     spec = importlib.util.spec_from_file_location(
-        'quantize_tool', REPO_ROOT / 'tools' / 'quantize.py')
+        'quantize_tool', REPO_ROOT / 'tools' / 'deployment' / 'quantize.py')
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     monkeypatch.setattr(tool, 'int8_cpu_support',
