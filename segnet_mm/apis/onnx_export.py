@@ -47,6 +47,21 @@ class OnnxCheck(NamedTuple):
     max_abs_logit: float
     shape: Tuple[int, int]
 
+    def summary(self, digits: int) -> str:
+        """'argmax agreement A, max |logit diff| D (max |logit| L)', with
+        the agreement to ``digits`` decimals."""
+        return (f'argmax agreement {self.agreement:.{digits}f}, max |logit '
+                f'diff| {self.max_abs_diff:.3e} (max |logit| '
+                f'{self.max_abs_logit:.3e})')
+
+    def require(self, min_agreement: float, digits: int) -> None:
+        """Exit with an error naming both values when the agreement is
+        below ``min_agreement`` (a tool's ``--min-agreement``)."""
+        if self.agreement < min_agreement:
+            raise SystemExit(
+                f'argmax agreement {self.agreement:.{digits}f} is below '
+                f'--min-agreement {min_agreement}')
+
 
 def _rounded(values: Tensor) -> str:
     """``values`` as a flat list, 4 decimals, for ONNX metadata."""

@@ -39,12 +39,8 @@ def main():
     print(f'wrote {args.out} (opset {args.opset}, input 1x3x'
           f'{check.shape[0]}x{check.shape[1]})')
     print(f'onnxruntime vs PyTorch on {args.image or "a random image"}: '
-          f'argmax agreement {check.agreement:.6f}, '
-          f'max |logit diff| {check.max_abs_diff:.3e} '
-          f'(max |logit| {check.max_abs_logit:.3e})')
-    if check.agreement < args.min_agreement:
-        raise SystemExit(f'argmax agreement {check.agreement:.6f} is below '
-                         f'--min-agreement {args.min_agreement}')
+          f'{check.summary(6)}')
+    check.require(args.min_agreement, 6)
 
 
 if __name__ == '__main__':

@@ -91,12 +91,9 @@ def main():
           f'{args.shape[1]}, calibrated on {len(images)} image(s) of '
           f'{args.calib_dir} ({args.method}'
           f"{', input conv in float' if args.float_input_conv else ''})")
-    print(f'int8 vs float on {check_image} (not calibrated on): argmax '
-          f'agreement {check.agreement:.4f}, max |logit diff| '
-          f'{check.max_abs_diff:.3e} (max |logit| {check.max_abs_logit:.3e})')
-    if check.agreement < args.min_agreement:
-        raise SystemExit(f'argmax agreement {check.agreement:.4f} is below '
-                         f'--min-agreement {args.min_agreement}')
+    print(f'int8 vs float on {check_image} (not calibrated on): '
+          f'{check.summary(4)}')
+    check.require(args.min_agreement, 4)
 
 
 if __name__ == '__main__':
