@@ -166,3 +166,19 @@ def comparison_tables(rows: Sequence[Dict],
           *(_fmt(r['test'].get(f'IoU.{c}')) for c in class_names)]
          for r in rows))
     return markdown_table(columns, lines) + '\n\n' + per_class
+
+
+SWEEP_COLUMNS = ('aAcc', 'mAcc', 'mIoU', 'ECE', 'NLL', 'Brier',
+                 'AUROC.entropy', 'AUPR.entropy', 'AUROC.MI', 'AUPR.MI')
+
+
+def mc_dropout_sweep_table(metrics: Dict[int, dict]) -> str:
+    """One row per number of samples T (1: weight averaging) of the
+    metrics in ``SWEEP_COLUMNS`` that some T has; ``NLL`` and ``Brier``
+    to 3 decimals, the rest (percent) to 2."""
+    columns = [c for c in SWEEP_COLUMNS
+               if any(c in m for m in metrics.values())]
+    return markdown_table(
+        ['T', *columns],
+        ([t, *(_fmt(m.get(c), 3 if c in ('NLL', 'Brier') else 2)
+               for c in columns)] for t, m in metrics.items()))

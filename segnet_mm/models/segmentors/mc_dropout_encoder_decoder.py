@@ -1,3 +1,6 @@
+import copy
+from typing import Dict, List, Sequence
+
 import torch
 from mmengine.structures import PixelData
 from torch import Tensor
@@ -6,7 +9,8 @@ from mmseg.models.segmentors import EncoderDecoder
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 from mmseg.utils import OptSampleList, SampleList
-from ..utils import batch_img_metas, dropout_layers, mc_dropout_sample
+from ..utils import (MCDropoutResult, batch_img_metas, dropout_layers,
+                     mc_dropout_prefixes)
 
 
 @MODELS.register_module()
@@ -70,9 +74,41 @@ class MCDropoutEncoderDecoder(EncoderDecoder):
         """
         if self.mc_samples <= 1:
             return super().predict(inputs, data_samples)
+        return self.predict_prefixes(inputs, data_samples,
+                                     [self.mc_samples])[self.mc_samples]
+
+    def predict_prefixes(self, inputs: Tensor,
+                         data_samples: OptSampleList,
+                         counts: Sequence[int]) -> Dict[int, SampleList]:
+        """``predict`` at several T from one run of ``max(counts)`` dropout
+        samples, the result for T from the first T of them
+        (:func:`mc_dropout_prefixes`).
+
+        Args:
+            inputs (Tensor): Images, (N, C, H, W).
+            data_samples (list[SegDataSample], optional): Their samples;
+                each T gets its own copies. Default: None.
+            counts (Sequence[int]): The T, each >= 2.
+
+        Returns:
+            dict[int, list[SegDataSample]]: ``predict``'s results by T.
+        """
+        if min(counts) < 2:
+            raise ValueError(f'MC dropout needs >= 2 samples, got {counts}')
         metas = batch_img_metas(inputs, data_samples)
-        mc = mc_dropout_sample(self, lambda: self.inference(inputs, metas),
-                               self.mc_samples)
+        prefixes = mc_dropout_prefixes(
+            self, lambda: self.inference(inputs, metas), counts)
+        return {
+            count: self._mc_results(
+                mc, count, metas,
+                None if data_samples is None else copy.deepcopy(data_samples))
+            for count, mc in prefixes.items()
+        }
+
+    def _mc_results(self, mc: MCDropoutResult, count: int,
+                    metas: List[dict],
+                    data_samples: OptSampleList) -> SampleList:
+        """``predict``'s samples from the statistics of ``count`` samples."""
         tiny = torch.finfo(mc.probs.dtype).tiny
         results = self.postprocess_result(
             mc.probs.clamp_min(tiny).log(), data_samples)
@@ -90,5 +126,5 @@ class MCDropoutEncoderDecoder(EncoderDecoder):
                     entropy=PixelData(data=entropy),
                     variance=PixelData(data=variance),
                     mutual_information=PixelData(data=mutual_information)))
-            result.set_metainfo(dict(mc_samples=self.mc_samples))
+            result.set_metainfo(dict(mc_samples=count))
         return results

@@ -1,7 +1,7 @@
 """Monte Carlo dropout sampling (Gal & Ghahramani 2016), the inference of
 `Bayesian SegNet <https://arxiv.org/abs/1511.02680>`_ (Kendall et al.)."""
 from contextlib import contextmanager
-from typing import Callable, Iterator, List, NamedTuple
+from typing import Callable, Dict, Iterator, List, NamedTuple, Sequence
 
 import torch
 import torch.nn as nn
@@ -77,9 +77,34 @@ def mc_dropout_sample(model: nn.Module, forward: Callable[[], Tensor],
     """
     if num_samples < 1:
         raise ValueError(f'num_samples must be >= 1, got {num_samples}')
+    return mc_dropout_prefixes(model, forward, [num_samples])[num_samples]
+
+
+def mc_dropout_prefixes(model: nn.Module, forward: Callable[[], Tensor],
+                        counts: Sequence[int]) -> Dict[int, MCDropoutResult]:
+    """:func:`mc_dropout_sample` for several T from one run of
+    ``max(counts)`` samples: the result for T uses the first T of them.
+
+    The results for different T are nested, not independent, which is
+    what comparing T on one draw of dropout masks asks for, at the cost of
+    the largest T alone.
+
+    Args:
+        model (nn.Module): Whose dropout layers are sampled.
+        forward (Callable[[], Tensor]): Returns logits (N, K, H, W).
+        counts (Sequence[int]): The T, each >= 1.
+
+    Returns:
+        dict[int, MCDropoutResult]: The statistics of the first T samples,
+        by T.
+    """
+    if not counts or min(counts) < 1:
+        raise ValueError(f'numbers of samples must be >= 1, got {counts}')
+    wanted = set(counts)
+    results = {}
     total = squares = entropies = None
     with torch.no_grad(), dropout_sampling(model):
-        for _ in range(num_samples):
+        for done in range(1, max(wanted) + 1):
             probs = forward().float().softmax(dim=1)
             sample_entropy = _entropy(probs)
             total = probs if total is None else total + probs
@@ -87,11 +112,20 @@ def mc_dropout_sample(model: nn.Module, forward: Callable[[], Tensor],
                 squares + probs.square()
             entropies = sample_entropy if entropies is None else \
                 entropies + sample_entropy
-    mean = total / num_samples
-    variance = (squares / num_samples - mean.square()).clamp_min(0)
+            if done in wanted:
+                results[done] = _statistics(total, squares, entropies, done)
+    return results
+
+
+def _statistics(total: Tensor, squares: Tensor, entropies: Tensor,
+                count: int) -> MCDropoutResult:
+    """:class:`MCDropoutResult` from the sums over ``count`` samples of the
+    softmax, its square and its entropy."""
+    mean = total / count
+    variance = (squares / count - mean.square()).clamp_min(0)
     entropy = _entropy(mean)
     # >= 0 by Jensen's inequality; clamp the rounding error.
-    mutual_information = (entropy - entropies / num_samples).clamp_min(0)
+    mutual_information = (entropy - entropies / count).clamp_min(0)
     return MCDropoutResult(mean, mean.argmax(dim=1), entropy,
                            variance.mean(dim=1), mutual_information)
 

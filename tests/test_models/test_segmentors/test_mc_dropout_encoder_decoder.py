@@ -142,3 +142,25 @@ def test_p0_mc_equals_deterministic():
         mc.entropy.data[0],
         torch.special.entr(det.seg_logits.data.softmax(0)).sum(0),
         atol=1e-5)
+
+
+def test_predict_prefixes_equal_predict_at_each_t():
+    model = build(mc_samples=4)
+    inputs = torch.randn(2, 3, 48, 64)
+    samples = padded_samples()
+    torch.manual_seed(5)
+    by_t = model.predict_prefixes(inputs, samples, [2, 4])
+    for count in (2, 4):
+        model.mc_samples = count
+        torch.manual_seed(5)
+        alone = model.predict(inputs, padded_samples())
+        for got, want in zip(by_t[count], alone):
+            assert got.metainfo['mc_samples'] == count
+            for key in ('seg_logits', 'entropy', 'mutual_information'):
+                assert torch.allclose(got.get(key).data, want.get(key).data,
+                                      atol=1e-5)
+    # Each T fills its own copies: the caller's samples stay empty.
+    assert by_t[2][0] is not by_t[4][0]
+    assert 'seg_logits' not in samples[0]
+    with pytest.raises(ValueError, match='>= 2 samples'):
+        model.predict_prefixes(inputs, samples, [1, 4])

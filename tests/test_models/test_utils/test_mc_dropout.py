@@ -4,7 +4,8 @@ import pytest
 import torch
 import torch.nn as nn
 
-from segnet_mm.models.utils import dropout_sampling, mc_dropout_sample
+from segnet_mm.models.utils import (dropout_sampling, mc_dropout_prefixes,
+                                    mc_dropout_sample)
 
 
 class Tiny(nn.Module):
@@ -84,3 +85,21 @@ def test_bad_num_samples():
     model = Tiny()
     with pytest.raises(ValueError, match='num_samples must be >= 1, got 0'):
         mc_dropout_sample(model, lambda: None, 0)
+
+
+def test_prefixes_are_the_first_t_samples():
+    torch.manual_seed(0)
+    model = Tiny().eval()
+    x = torch.randn(1, 2, 4, 5)
+    torch.manual_seed(3)
+    prefixes = mc_dropout_prefixes(model, lambda: model(x), [4, 2, 8])
+    assert sorted(prefixes) == [2, 4, 8]
+    for count in (2, 4, 8):
+        torch.manual_seed(3)
+        alone = mc_dropout_sample(model, lambda: model(x), count)
+        for got, want in zip(prefixes[count], alone):
+            assert torch.allclose(got, want, atol=1e-6)
+    # Distinct T see distinct samples, not one result copied.
+    assert not torch.allclose(prefixes[2].probs, prefixes[8].probs)
+    with pytest.raises(ValueError, match='>= 1'):
+        mc_dropout_prefixes(model, lambda: model(x), [0, 2])
