@@ -31,7 +31,9 @@ class SegNetHead(BaseDecodeHead):
         conv_bias (bool): Give convs a bias before the norm. Default: True.
         dropout_stages (Sequence[int]): Decoder stages followed by dropout
             (Bayesian SegNet: (2, 3, 4)). Default: ().
-        stage_dropout_ratio (float): Their dropout probability. Default: 0.5.
+        stage_dropout_ratio (float): Their dropout probability; named apart
+            from ``BaseDecodeHead``'s ``dropout_ratio``, the dropout before
+            ``conv_seg``, which SegNet leaves at 0. Default: 0.5.
         unpool (str): How window codes unpool: 'auto', 'where' or
             'upsample' (see :func:`~segnet_mm.models.utils.max_unpool2x2`'s
             ``method``; same values). Default: 'auto'.
