@@ -32,8 +32,8 @@ SMALL_MODEL = [
 
 # Runs of the bf16 configs (the CPU recipe) in fp32 where the CPU emulates
 # bf16 (no AVX512-BF16 or AMX), which trains many times slower there than
-# fp32: the same code paths but autocast, which test_bf16_amp_optim_wrapper.py tests on
-# its own.
+# fp32: the same code paths but autocast, which
+# test_engine/test_optimizers/test_bf16_amp_optim_wrapper.py tests on its own.
 FP32_WHERE_BF16_IS_EMULATED = [] if cpu_has_bf16_hardware() else [
     'optim_wrapper.type=OptimWrapper', 'val_cfg.fp16=False',
     'test_cfg.fp16=False'
