@@ -65,5 +65,11 @@ setup(
     ],
     # ml_dtypes 0.6 (onnx's) needs numpy 2; mmcv 2.1.0's stack here is on
     # numpy 1.
-    extras_require={'onnx': ['onnx', 'onnxruntime', 'ml_dtypes<0.6']},
+    # openvino: tools/deployment/quantize.py --backend openvino and the .xml
+    # models it writes; it quantizes export_onnx's graph, so it builds on
+    # the onnx extra (pip install -e .[onnx,openvino]).
+    extras_require={
+        'onnx': ['onnx', 'onnxruntime', 'ml_dtypes<0.6'],
+        'openvino': ['openvino==2026.4.1', 'nncf==3.4.0']
+    },
 )

@@ -6,7 +6,7 @@ import os
 
 from mmengine.runner import Runner
 
-from segnet_mm.apis import is_onnx_model, onnx_model_config
+from segnet_mm.apis import is_runtime_model, runtime_model_config
 from segnet_mm.engine import enable_safe_checkpoints, setup_cpu_distributed
 from segnet_mm.utils.config_edits import (add_cfg_options, enable_eval_amp,
                                           enable_tta,
@@ -18,8 +18,8 @@ def parse_args():
     parser = argparse.ArgumentParser(description='Test (and eval) a model')
     parser.add_argument('config', help='test config file path')
     parser.add_argument(
-        'checkpoint', help='checkpoint file, or an .onnx model (e.g. the '
-        'int8 one tools/deployment/quantize.py writes)')
+        'checkpoint', help='checkpoint file, or an .onnx or OpenVINO .xml '
+        'model (e.g. the int8 one tools/deployment/quantize.py writes)')
     parser.add_argument('--work-dir', help='the dir to save logs')
     parser.add_argument(
         '--out', type=str, help='the dir to save the predicted label maps')
@@ -53,8 +53,8 @@ def main():
     enable_safe_checkpoints()
     cfg = load_run_config(args.config, args.work_dir, args.cfg_options,
                           args.launcher)
-    if is_onnx_model(args.checkpoint):
-        onnx_model_config(cfg, args.checkpoint)
+    if is_runtime_model(args.checkpoint):
+        runtime_model_config(cfg, args.checkpoint)
     else:
         cfg.load_from = args.checkpoint
     if args.show or args.show_dir:

@@ -26,6 +26,8 @@ from mmseg.registry import DATASETS, MODELS
 from mmseg.structures import SegDataSample
 from mmseg.visualization import SegLocalVisualizer
 from ..engine.checkpoint import enable_safe_checkpoints
+from ..models.segmentors.runtime_segmentor import (runtime_model_type,
+                                                   runtime_segmentor_cfg)
 from ..utils.config_checks import IMAGE_SUFFIXES, dataset_classes
 from ..utils.typing_utils import PathLike
 
@@ -64,9 +66,10 @@ def init_segmentor(config: Union[PathLike, Config],
     Args:
         config (str | Path | Config): Config file or object.
         checkpoint (str | Path): Checkpoint file, or an ``.onnx`` model
-            (e.g. ``tools/deployment/quantize.py``'s int8 one), run by
-            onnxruntime on the CPU with the config's preprocessing
-            (:class:`ONNXRuntimeSegmentor`).
+            (e.g. ``tools/deployment/quantize.py``'s int8 one) or an
+            OpenVINO ``.xml`` (``quantize.py --backend openvino``), run on
+            the CPU with the config's preprocessing
+            (:class:`ONNXRuntimeSegmentor`, :class:`OpenVINOSegmentor`).
         device (str): Device to put the model on. Default: 'cpu'.
         cfg_options (dict, optional): Overrides merged into the config.
             Default: None.
@@ -81,8 +84,8 @@ def init_segmentor(config: Union[PathLike, Config],
             not fit the config's model.
     """
     enable_safe_checkpoints()
-    if is_onnx_model(checkpoint):
-        return init_onnx_segmentor(config, checkpoint, cfg_options)
+    if is_runtime_model(checkpoint):
+        return init_runtime_segmentor(config, checkpoint, cfg_options)
     model = init_model(
         str(config) if isinstance(config, Path) else config,
         None,
@@ -106,38 +109,49 @@ def is_onnx_model(checkpoint: PathLike) -> bool:
     return str(checkpoint).lower().endswith('.onnx')
 
 
-def onnx_model_config(cfg: Config, onnx_file: PathLike) -> Config:
-    """``cfg`` with its model replaced by an :class:`ONNXRuntimeSegmentor`
-    on ``onnx_file`` that keeps the config's ``data_preprocessor`` and
-    checks it and the test dataset's classes against those the file was
-    exported with (what ``tools/test.py`` does with an ``.onnx``
-    checkpoint).
+def is_runtime_model(checkpoint: PathLike) -> bool:
+    """Whether ``checkpoint`` names a deployed model (an ONNX file, an
+    OpenVINO ``.xml``: ``RUNTIME_MODELS``) rather than weights."""
+    return runtime_model_type(str(checkpoint)) is not None
+
+
+def runtime_model_config(cfg: Config, model_file: PathLike) -> Config:
+    """``cfg`` with its model replaced by the segmentor that runs
+    ``model_file`` (:class:`ONNXRuntimeSegmentor` for an ``.onnx``,
+    :class:`OpenVINOSegmentor` for an ``.xml``), which keeps the config's
+    ``data_preprocessor`` and checks it and the test dataset's classes
+    against those the file was exported with (what ``tools/test.py`` does
+    with such a file in place of a checkpoint).
 
     Raises:
-        FileNotFoundError: naming ``onnx_file`` if it does not exist.
+        FileNotFoundError: naming ``model_file`` if it does not exist.
     """
-    if not osp.isfile(onnx_file):
-        raise FileNotFoundError(f'ONNX model {onnx_file} can not be found')
-    cfg.model = dict(
-        type='ONNXRuntimeSegmentor',
-        onnx_file=str(onnx_file),
-        classes=list(dataset_meta_from_config(cfg)['classes']),
-        data_preprocessor=cfg.model.data_preprocessor)
+    if not osp.isfile(model_file):
+        raise FileNotFoundError(f'model {model_file} can not be found')
+    cfg.model = runtime_segmentor_cfg(
+        str(model_file), dataset_meta_from_config(cfg)['classes'],
+        cfg.model.data_preprocessor)
     cfg.load_from = None
     return cfg
 
 
-def init_onnx_segmentor(config: Union[PathLike, Config],
-                        onnx_file: PathLike,
-                        cfg_options: Optional[dict] = None) -> BaseSegmentor:
-    """An :class:`ONNXRuntimeSegmentor` on ``onnx_file`` with the config's
-    preprocessing, test pipeline, classes and palette (CPU only)."""
+# The name it had when ONNX was the only deployed format.
+onnx_model_config = runtime_model_config
+
+
+def init_runtime_segmentor(config: Union[PathLike, Config],
+                           model_file: PathLike,
+                           cfg_options: Optional[dict] = None
+                           ) -> BaseSegmentor:
+    """The segmentor on a deployed ``model_file`` (an ``.onnx`` or an
+    OpenVINO ``.xml``) with the config's preprocessing, test pipeline,
+    classes and palette (CPU only)."""
     cfg = config.copy() if isinstance(config, Config) else \
         Config.fromfile(str(config))
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
-    model = MODELS.build(onnx_model_config(cfg, onnx_file).model).eval()
+    model = MODELS.build(runtime_model_config(cfg, model_file).model).eval()
     model.cfg = cfg
     model.dataset_meta = dataset_meta_from_config(cfg)
     return model

@@ -25,7 +25,8 @@ import torch
 from torch import Tensor
 
 from mmseg.models import BaseSegmentor
-from ..models.segmentors.onnxruntime_segmentor import onnxruntime_session
+from mmseg.registry import MODELS
+from ..models.segmentors.runtime_segmentor import runtime_segmentor_cfg
 from ..models.utils import SegmentorLogits
 
 # The window codes add uint8 tensors, which ONNX's Add takes from opset 14.
@@ -33,7 +34,8 @@ MIN_OPSET = 14
 
 
 class OnnxCheck(NamedTuple):
-    """onnxruntime against PyTorch on one input.
+    """A deployed model (onnxruntime, OpenVINO) against PyTorch on one
+    input.
 
     Attributes:
         agreement (float): Fraction of pixels with the same argmax class.
@@ -173,23 +175,30 @@ def prepare_input(model: BaseSegmentor,
         return model.data_preprocessor(dict(inputs=[chw]), False)['inputs']
 
 
-def check_onnx(model: BaseSegmentor, onnx_file: str,
+def check_onnx(model: BaseSegmentor, model_file: str,
                inputs: Tensor) -> OnnxCheck:
-    """Run PyTorch and onnxruntime (CPU) on ``inputs`` and compare.
+    """Run PyTorch and the deployed ``model_file`` (on the CPU, through the
+    segmentor ``tools/test.py`` would run it with: onnxruntime for an
+    ``.onnx``, OpenVINO for an ``.xml``) on ``inputs`` and compare. The
+    file's recorded preprocessing and classes must be ``model``'s.
 
     Args:
         model (BaseSegmentor): The exported model, on the CPU.
-        onnx_file (str): Its ONNX file.
+        model_file (str): Its ONNX file or OpenVINO IR, float or int8.
         inputs (Tensor): Preprocessed (1, 3, H, W) input, e.g. from
             :func:`prepare_input`.
     """
-    _require_onnx()
-    session = onnxruntime_session(onnx_file)
-    theirs = session.run(None, {'input': inputs.numpy()})[0]
+    if str(model_file).lower().endswith('.onnx'):
+        _require_onnx()
+    dataset_meta = getattr(model, 'dataset_meta', None) or {}
+    runtime = MODELS.build(
+        runtime_segmentor_cfg(model_file, dataset_meta.get('classes', ()),
+                              model.data_preprocessor))
     with torch.no_grad():
+        theirs = runtime(inputs, mode='tensor').numpy()
         ours = SegmentorLogits(model).eval()(inputs).numpy()
     if theirs.shape != ours.shape:
-        raise RuntimeError(f'{onnx_file} gives logits of shape '
+        raise RuntimeError(f'{model_file} gives logits of shape '
                            f'{theirs.shape}, PyTorch {ours.shape}')
     return OnnxCheck(
         agreement=float((theirs.argmax(1) == ours.argmax(1)).mean()),

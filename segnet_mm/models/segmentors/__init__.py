@@ -1,4 +1,9 @@
 from .mc_dropout_encoder_decoder import MCDropoutEncoderDecoder
 from .onnxruntime_segmentor import ONNXRuntimeSegmentor
+from .openvino_segmentor import OpenVINOSegmentor
+from .runtime_segmentor import RuntimeSegmentor
 
-__all__ = ['MCDropoutEncoderDecoder', 'ONNXRuntimeSegmentor']
+__all__ = [
+    'MCDropoutEncoderDecoder', 'ONNXRuntimeSegmentor', 'OpenVINOSegmentor',
+    'RuntimeSegmentor'
+]

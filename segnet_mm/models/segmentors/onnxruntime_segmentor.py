@@ -1,17 +1,12 @@
 """A segmentor whose network is an ONNX file run by onnxruntime on the CPU:
 the int8 model ``tools/deployment/quantize.py`` writes (or a float export),
 scored and used by the same tools as a PyTorch checkpoint."""
-import ast
-from typing import List, Optional, Sequence, Union
+from typing import Optional, Sequence, Union
 
 import numpy as np
-import torch
-from torch import Tensor
 
-from mmseg.models import BaseSegmentor
 from mmseg.registry import MODELS
-from mmseg.utils import OptSampleList, SampleList
-from ..utils import batch_img_metas
+from .runtime_segmentor import RuntimeSegmentor
 
 
 def onnxruntime_session(model: Union[str, bytes],
@@ -37,68 +32,13 @@ def onnxruntime_session(model: Union[str, bytes],
         model, options, providers=['CPUExecutionProvider'])
 
 
-def _recorded(onnx_file: str, props: dict, key: str):
-    """The value ``export_onnx`` recorded under ``key``."""
-    if key not in props:
-        raise ValueError(
-            f'{onnx_file} records no {key!r} in its metadata, so it can not '
-            'be checked against the config: export it again with '
-            'tools/deployment/export_onnx.py or tools/deployment/quantize.py')
-    return ast.literal_eval(props[key])
-
-
-def check_onnx_preprocessing(onnx_file: str, props: dict,
-                             preprocessor: torch.nn.Module,
-                             classes: Sequence[str]) -> None:
-    """The mean, std, channel order and classes ``onnx_file`` was exported
-    with (its metadata ``props``) are the config's.
-
-    Raises:
-        ValueError: naming each that differs, with both values.
-    """
-    def rounded(name):
-        values = getattr(preprocessor, name, None)
-        return None if values is None else [
-            round(float(v), 4) for v in values.flatten()
-        ]
-
-    ours = {
-        'model.data_preprocessor.mean': ('mean', rounded('mean')),
-        'model.data_preprocessor.std': ('std', rounded('std')),
-        'model.data_preprocessor.bgr_to_rgb':
-        ('bgr_to_rgb', bool(getattr(preprocessor, 'channel_conversion',
-                                    False))),
-        "the test dataset's classes": ('classes', list(classes)),
-    }
-    differ = []
-    for config_key, (key, value) in ours.items():
-        theirs = _recorded(onnx_file, props, key)
-        if key in ('mean', 'std'):
-            same = value is not None and len(theirs) == len(value) and \
-                np.allclose(theirs, value, atol=1e-3)
-        else:
-            same = theirs == value
-        if not same:
-            differ.append(f'{key} {theirs} in the file, {value} in '
-                          f'{config_key}')
-    if differ:
-        raise ValueError(f'{onnx_file} does not fit the config: ' +
-                         '; '.join(differ))
-
-
 @MODELS.register_module()
-class ONNXRuntimeSegmentor(BaseSegmentor):
+class ONNXRuntimeSegmentor(RuntimeSegmentor):
     """Run an ONNX graph mapping a preprocessed (1, 3, H, W) batch to logits
-    (1, K, H, W), as :func:`segnet_mm.apis.export_onnx` writes it.
-
-    Preprocessing is the config's ``data_preprocessor``; post-processing
-    (undo padding, resize to the original size, argmax) is mmseg's
-    ``BaseSegmentor.postprocess_result``, so ``predict`` returns what
-    ``EncoderDecoder`` returns in ``whole`` mode and mmseg's metrics, demo and
-    video tools take it unchanged. The graph has one fixed input size: inputs
-    of another size are refused with both sizes named. The mean, std,
-    channel order (``bgr_to_rgb``) and classes the file was exported with
-    must be the config's (:func:`check_onnx_preprocessing`).
+    (1, K, H, W), as :func:`segnet_mm.apis.export_onnx` writes it, with the
+    config's pre- and post-processing (:class:`RuntimeSegmentor`). The mean,
+    std, channel order (``bgr_to_rgb``) and classes the file was exported
+    with (its ONNX metadata) must be the config's.
 
     Args:
         onnx_file (str): The ONNX model.
@@ -110,6 +50,7 @@ class ONNXRuntimeSegmentor(BaseSegmentor):
             lets onnxruntime choose (one per core). Default: None.
         init_cfg (dict, optional): Unused (nothing to initialise).
     """
+    kind = 'an ONNX model'
 
     def __init__(self,
                  onnx_file: str,
@@ -117,55 +58,13 @@ class ONNXRuntimeSegmentor(BaseSegmentor):
                  data_preprocessor: Optional[dict] = None,
                  num_threads: Optional[int] = None,
                  init_cfg: Optional[dict] = None):
-        super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.onnx_file = onnx_file
+        super().__init__(onnx_file, data_preprocessor, init_cfg)
         self.session = onnxruntime_session(onnx_file, num_threads)
-        check_onnx_preprocessing(
-            onnx_file,
-            self.session.get_modelmeta().custom_metadata_map,
-            self.data_preprocessor, classes)
+        self._check_metadata(
+            self.session.get_modelmeta().custom_metadata_map, classes)
         graph_input = self.session.get_inputs()[0]
         self.input_name = graph_input.name
         self.input_size = tuple(graph_input.shape[-2:])
-        self.align_corners = False
 
-    def encode_decode(self, inputs: Tensor,
-                      batch_img_metas: List[dict]) -> Tensor:
-        """Logits (N, K, H, W) of preprocessed inputs, one image per run."""
-        size = tuple(inputs.shape[-2:])
-        if size != self.input_size:
-            raise ValueError(
-                f'{self.onnx_file} takes {self.input_size[0]}x'
-                f'{self.input_size[1]} inputs, the test pipeline gives '
-                f'{size[0]}x{size[1]}: export/quantize with --shape '
-                f'{size[0]} {size[1]}')
-        images = inputs.float().cpu().numpy()
-        logits = [
-            self.session.run(None, {self.input_name: image[None]})[0]
-            for image in images
-        ]
-        return torch.from_numpy(np.concatenate(logits)).to(inputs.device)
-
-    def predict(self,
-                inputs: Tensor,
-                data_samples: OptSampleList = None) -> SampleList:
-        """``pred_sem_seg`` and ``seg_logits`` per image, original size."""
-        logits = self.encode_decode(inputs,
-                                    batch_img_metas(inputs, data_samples))
-        return self.postprocess_result(logits, data_samples)
-
-    def _forward(self,
-                 inputs: Tensor,
-                 data_samples: OptSampleList = None) -> Tensor:
-        return self.encode_decode(inputs,
-                                  batch_img_metas(inputs, data_samples))
-
-    def extract_feat(self, inputs: Tensor):
-        raise NotImplementedError(
-            'an ONNX graph gives logits only, no features')
-
-    def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
-        raise NotImplementedError(
-            f'{self.onnx_file} is an ONNX model: it can be tested, not '
-            'trained')
+    def _run(self, image: np.ndarray) -> np.ndarray:
+        return self.session.run(None, {self.input_name: image})[0]
