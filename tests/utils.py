@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
-from typing import List, NamedTuple
+from typing import List, NamedTuple, Optional
 
 import torch
 from mmengine.config import Config, DictAction
@@ -61,6 +61,19 @@ def small_config(config: Path = CONFIG, **model) -> Config:
 def write_small_config(path: Path, config: Path = CONFIG) -> Path:
     """A config file of the small SegNet, for code that takes a path."""
     small_config(config).dump(str(path))
+    return path
+
+
+def write_bayesian_config(path: Path, metric: str,
+                          mc_samples: Optional[int] = None) -> Path:
+    """A config on the Bayesian SegNet one, testing with ``IoUMetric`` and
+    the metric type ``metric``, and with ``mc_samples`` if given."""
+    lines = [f"_base_ = ['{BAYESIAN_CONFIG}']"]
+    if mc_samples is not None:
+        lines.append(f'model = dict(mc_samples={mc_samples})')
+    lines.append("test_evaluator = [dict(type='IoUMetric', "
+                 f"iou_metrics=['mIoU']), dict(type='{metric}')]")
+    path.write_text('\n'.join(lines) + '\n')
     return path
 
 

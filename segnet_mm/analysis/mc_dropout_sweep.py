@@ -12,11 +12,12 @@ from mmengine.runner import Runner
 from mmengine.utils import ProgressBar
 
 from ..apis import init_mc_dropout_segmentor
+from .mc_dropout_speed import MC_SAMPLES
 
 
 def mc_dropout_sweep(config: str,
                      checkpoint: str,
-                     samples: Sequence[int] = (1, 2, 4, 8, 16, 32),
+                     samples: Sequence[int] = MC_SAMPLES,
                      cfg_options: Optional[dict] = None,
                      progress: bool = True) -> Dict[int, dict]:
     """The ``test_evaluator``'s metrics for each number of samples T.

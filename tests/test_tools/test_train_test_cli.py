@@ -12,10 +12,11 @@ from mmengine.config import Config
 
 from tests.conftest import REPO_ROOT
 from segnet_mm.engine import cpu_has_bf16_hardware
-from tests.utils import (BAYESIAN_CONFIG, FP32_WHERE_BF16_IS_EMULATED,
-                         SMALL_MODEL, data_options, run_tool,
+from tests.utils import (FP32_WHERE_BF16_IS_EMULATED, SMALL_MODEL,
+                         data_options, run_tool,
                          save_small_checkpoint, scalars,
-                         sharpened_bayesian_checkpoint, short_schedule)
+                         sharpened_bayesian_checkpoint, short_schedule,
+                         write_bayesian_config)
 
 
 def train_and_test(tmp_path, root, config='configs/segnet_camvid.py',
@@ -110,12 +111,8 @@ def test_mmseg_own_train_tool_runs_our_config(tmp_path, camvid_root):
 
 def test_tools_test_runs_mc_dropout_with_bf_score(tmp_path, camvid_root):
     ckpt = sharpened_bayesian_checkpoint(tmp_path / 'tiny.pth')
-    config = tmp_path / 'bayesian_bf.py'
-    config.write_text(
-        f"_base_ = ['{BAYESIAN_CONFIG}']\n"
-        "model = dict(mc_samples=2)\n"
-        "test_evaluator = [dict(type='IoUMetric', iou_metrics=['mIoU']),"
-        " dict(type='BFScoreMetric')]\n")
+    config = write_bayesian_config(tmp_path / 'bayesian_bf.py',
+                                   'BFScoreMetric', mc_samples=2)
     out = run_tool('tools/test.py', config, ckpt, '--work-dir',
                    tmp_path / 'work', '--cfg-options', *SMALL_MODEL,
                    *data_options(camvid_root))

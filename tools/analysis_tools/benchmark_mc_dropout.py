@@ -12,7 +12,8 @@ import argparse
 import torch
 
 from segnet_mm.analysis.comparison import machine_name
-from segnet_mm.analysis.mc_dropout_speed import mc_dropout_ms_per_image
+from segnet_mm.analysis.mc_dropout_speed import (add_mc_dropout_arguments,
+                                                 mc_dropout_ms_per_image)
 from segnet_mm.analysis.report import mc_dropout_table
 from segnet_mm.utils.config_edits import add_cfg_options
 
@@ -20,12 +21,7 @@ from segnet_mm.utils.config_edits import add_cfg_options
 def parse_args():
     parser = argparse.ArgumentParser(
         description='ms per image of MC dropout against weight averaging')
-    parser.add_argument('config', help='config of an MCDropoutEncoderDecoder')
-    parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--samples', type=int, nargs='+',
-                        default=[1, 2, 4, 8, 16, 32],
-                        help='numbers of dropout samples T (1: weight '
-                        'averaging)')
+    add_mc_dropout_arguments(parser)
     parser.add_argument('--shape', type=int, nargs=2, default=[360, 480])
     parser.add_argument('--iters', type=int, default=3,
                         help='timed runs per T; the median is reported')

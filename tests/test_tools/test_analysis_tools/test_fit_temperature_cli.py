@@ -5,18 +5,15 @@ mc_samples."""
 import json
 
 from tests.utils import (BAYESIAN_CONFIG, SMALL_MODEL, data_options,
-                         run_tool, save_small_checkpoint)
+                         run_tool, save_small_checkpoint,
+                         write_bayesian_config)
 
 
 def test_fit_then_test_with_the_temperature(tmp_path, camvid_root):
     ckpt = save_small_checkpoint(tmp_path / 'tiny.pth',
                                  config=BAYESIAN_CONFIG)
-    config = tmp_path / 'bayesian_calibration.py'
-    config.write_text(
-        f"_base_ = ['{BAYESIAN_CONFIG}']\n"
-        "model = dict(mc_samples=2)\n"
-        "test_evaluator = [dict(type='IoUMetric', iou_metrics=['mIoU']),"
-        " dict(type='CalibrationMetric')]\n")
+    config = write_bayesian_config(tmp_path / 'bayesian_calibration.py',
+                                   'CalibrationMetric', mc_samples=2)
     options = ['--cfg-options', *SMALL_MODEL, *data_options(camvid_root)]
     out = run_tool('tools/analysis_tools/fit_temperature.py', config, ckpt,
                    '--max-pixels', '5000', *options)

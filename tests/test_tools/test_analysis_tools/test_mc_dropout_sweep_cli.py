@@ -2,17 +2,14 @@
 every metric by T as JSON."""
 import json
 
-from tests.utils import (BAYESIAN_CONFIG, SMALL_MODEL, data_options,
-                         run_tool, sharpened_bayesian_checkpoint)
+from tests.utils import (SMALL_MODEL, data_options, run_tool,
+                         sharpened_bayesian_checkpoint, write_bayesian_config)
 
 
 def test_table_and_json(tmp_path, camvid_root):
     ckpt = sharpened_bayesian_checkpoint(tmp_path / 'bayes.pth')
-    config = tmp_path / 'bayesian_calibration.py'
-    config.write_text(
-        f"_base_ = ['{BAYESIAN_CONFIG}']\n"
-        "test_evaluator = [dict(type='IoUMetric', iou_metrics=['mIoU']),"
-        " dict(type='CalibrationMetric')]\n")
+    config = write_bayesian_config(tmp_path / 'bayesian_calibration.py',
+                                   'CalibrationMetric')
     out = run_tool('tools/analysis_tools/mc_dropout_sweep.py', config,
                    ckpt, '--samples', '1', '2', '--out',
                    tmp_path / 'sweep.json', '--cfg-options', *SMALL_MODEL,
