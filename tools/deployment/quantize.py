@@ -1,29 +1,30 @@
-"""Post-training static int8 quantization for CPUs (ONNX Runtime):
-``python tools/deployment/quantize.py CONFIG CHECKPOINT --calib-dir DIR
-[--num-calib N] --out FILE [--shape H W] [--method minmax|percentile]
+"""Post-training static int8 quantization for CPUs (ONNX Runtime, or
+OpenVINO + NNCF): ``python tools/deployment/quantize.py CONFIG CHECKPOINT
+--calib-dir DIR [--num-calib N] --out FILE [--backend onnxruntime|openvino]
+[--shape H W] [--method minmax|percentile] [--float-input-conv]
 [--check-image IMG] [--min-agreement F] [--allow-no-vnni]
 [--cfg-options k=v ...]``.
 
 The int8 model is then checked against the float one on an image the
 calibration did not see (default: the first image of DIR it left out), and
-the tool fails below ``--min-agreement``. The int8 ``.onnx`` then takes the
-checkpoint's place in ``tools/test.py``, ``demo/image_demo.py`` and
-``demo/video_demo.py``.
+the tool fails below ``--min-agreement``. The int8 ``.onnx`` (or OpenVINO
+``.xml``) then takes the checkpoint's place in ``tools/test.py``,
+``demo/image_demo.py`` and ``demo/video_demo.py``.
 """
 import argparse
 import os.path as osp
 import sys
 
 
-from segnet_mm.apis import (calibration_images, check_onnx, held_out_image,
-                            init_segmentor, int8_cpu_support, prepare_input,
-                            quantize_int8)
+from segnet_mm.apis import (QUANTIZE_BACKENDS, calibration_images,
+                            check_onnx, held_out_image, init_segmentor,
+                            int8_cpu_support, prepare_input, quantize_backend)
 from segnet_mm.utils.config_edits import add_cfg_options
 
 
 def parse_args():
     parser = argparse.ArgumentParser(
-        description='Quantize a segmentor to int8 (ONNX Runtime, static)')
+        description='Quantize a segmentor to int8 (static, for the CPU)')
     parser.add_argument('config', help='config file')
     parser.add_argument('checkpoint', help='float checkpoint file')
     parser.add_argument(
@@ -33,7 +34,13 @@ def parse_args():
     parser.add_argument(
         '--num-calib', type=int, default=32,
         help='calibration images, evenly spaced in name order')
-    parser.add_argument('--out', required=True, help='int8 .onnx to write')
+    parser.add_argument(
+        '--out', required=True,
+        help='int8 model to write: .onnx (onnxruntime) or .xml (openvino)')
+    parser.add_argument(
+        '--backend', choices=sorted(QUANTIZE_BACKENDS), default='onnxruntime',
+        help='onnxruntime: QDQ ONNX graph; openvino: NNCF-quantized '
+        'OpenVINO IR (pip install -e .[openvino])')
     parser.add_argument(
         '--shape', type=int, nargs=2, default=[360, 480], metavar=('H', 'W'),
         help='input height and width the graph is fixed to (the test '
@@ -62,14 +69,18 @@ def parse_args():
 
 def main():
     args = parse_args()
+    try:
+        backend = quantize_backend(args.backend, args.out)
+    except ValueError as err:
+        sys.exit(str(err))
     support = int8_cpu_support()
     if not support.fast and not args.allow_no_vnni:
         sys.exit(
             'this CPU has no int8 dot-product instructions (AVX512-VNNI, '
             'AVX-VNNI or AMX-INT8)' + ('' if support.known else
                                        ' that /proc/cpuinfo shows') +
-            ': onnxruntime would run int8 through AVX2 kernels, which are '
-            'not faster than float. Use the float model instead '
+            f': {backend.runtime} would run int8 through AVX2 kernels, which '
+            'are not faster than float. Use the float model instead '
             '(tools/test.py or demo/image_demo.py with the checkpoint, --amp '
             'for bf16 on CPUs with AVX512-BF16 or AMX; or '
             'tools/deployment/export_onnx.py), or pass --allow-no-vnni to '
@@ -83,13 +94,13 @@ def main():
                  'one the calibration does not see')
     model = init_segmentor(args.config, args.checkpoint, 'cpu',
                            args.cfg_options)
-    quantize_int8(model, args.out, images, args.shape, args.method,
-                  float_input_conv=args.float_input_conv)
+    backend.quantize(model, args.out, images, args.shape, args.method,
+                     float_input_conv=args.float_input_conv)
     check = check_onnx(model, args.out,
                        prepare_input(model, args.shape, check_image))
-    print(f'wrote {args.out}: int8, input 1x3x{args.shape[0]}x'
-          f'{args.shape[1]}, calibrated on {len(images)} image(s) of '
-          f'{args.calib_dir} ({args.method}'
+    print(f'wrote {args.out}: int8 ({backend.runtime}), input '
+          f'1x3x{args.shape[0]}x{args.shape[1]}, calibrated on '
+          f'{len(images)} image(s) of {args.calib_dir} ({args.method}'
           f"{', input conv in float' if args.float_input_conv else ''})")
     print(f'int8 vs float on {check_image} (not calibrated on): '
           f'{check.summary(4)}')

@@ -40,22 +40,56 @@ def int8_file(trained, tmp_path_factory):  # noqa: F811
     return out
 
 
+def aacc_of_test_py(config, model, root, work) -> float:
+    """aAcc of tools/test.py with ``model`` in place of the checkpoint."""
+    run_tool('tools/test.py', config, model, '--work-dir', work,
+             '--cfg-options', *data_options(root))
+    return json.loads(next(work.glob('*/*.json')).read_text())['aAcc']
+
+
 def test_int8_model_scores_like_the_float_one(trained, int8_file,  # noqa
                                               tmp_path):
     """tools/test.py with the .onnx gives the float checkpoint's aAcc
     within a point on the synthetic test frames."""
     cfg, ckpt, root = trained
     config = int8_file.parent / 'basic_small.py'
-    opts = data_options(root)
-    scores = {}
-    for name, model in (('float', ckpt), ('int8', int8_file)):
-        work = tmp_path / name
-        run_tool('tools/test.py', config, model, '--work-dir', work,
-                 '--cfg-options', *opts)
-        result = json.loads(next(work.glob('*/*.json')).read_text())
-        scores[name] = result['aAcc']
+    scores = {
+        name: aacc_of_test_py(config, model, root, tmp_path / name)
+        for name, model in (('float', ckpt), ('int8', int8_file))
+    }
     assert scores['float'] >= 90
     assert abs(scores['int8'] - scores['float']) <= 1.0
+
+
+def test_openvino_backend_model_scores_like_the_float_one(
+        trained, tmp_path):  # noqa: F811
+    """--backend openvino writes an int8 IR (.xml + .bin), checked against
+    float on the held-out image, that tools/test.py scores within a point
+    of the float checkpoint's aAcc."""
+    pytest.importorskip('openvino', reason='pip install -e .[openvino]')
+    pytest.importorskip('nncf', reason='pip install -e .[openvino]')
+    _, ckpt, root = trained
+    out = tmp_path / 'basic_int8.xml'
+    printed = run_tool(*quantize_args(trained, out), '--backend', 'openvino')
+    assert f'wrote {out}: int8 (OpenVINO), input 1x3x48x64' in printed
+    assert 'int8 vs float on ' in printed and 'argmax agreement' in printed
+    assert out.with_suffix('.bin').is_file()
+    config = out.parent / 'basic_small.py'
+    scores = {
+        name: aacc_of_test_py(config, model, root, tmp_path / name)
+        for name, model in (('float', ckpt), ('int8', out))
+    }
+    assert scores['float'] >= 90
+    assert abs(scores['int8'] - scores['float']) <= 1.0
+
+
+def test_out_must_fit_the_backend(trained, tmp_path):  # noqa: F811
+    out = tmp_path / 'x.onnx'
+    printed = run_failing(*quantize_args(trained, out), '--backend',
+                          'openvino')
+    assert f'--out {out}: the openvino back end writes a .xml file' in \
+        printed
+    assert not out.exists()
 
 
 def test_int8_model_in_demo(trained, int8_file, tmp_path):  # noqa: F811
