@@ -4,10 +4,14 @@ channels-last), ONNX Runtime fp32 and ONNX Runtime int8
 (:func:`~segnet_mm.apis.quantize_int8`), each against the peak of its own
 arithmetic measured on the same CPU (a square matrix product in the same
 library and precision), and each path's peak resident memory measured in a
-fresh process. Every path runs on the same input
+fresh process; and, with ``pip install -e .[openvino]``, OpenVINO fp32 (the
+same graph as an IR) and OpenVINO int8
+(:func:`~segnet_mm.apis.quantize_int8_openvino`), read against ONNX
+Runtime's peak of the same precision. Every path runs on the same input
 (:func:`~.timing.benchmark_input`) with the same number of threads
-(``torch.set_num_threads`` and ONNX Runtime's ``intra_op_num_threads``) and
-reports the median of its timed runs. Weights are freshly initialised:
+(``torch.set_num_threads``, ONNX Runtime's ``intra_op_num_threads``,
+OpenVINO's ``INFERENCE_NUM_THREADS`` with the 'LATENCY' hint) and reports
+the median of its timed runs. Weights are freshly initialised:
 speed does not depend on their values (accuracy is ``tools/test.py``'s
 job)."""
 import os
@@ -30,7 +34,10 @@ PATHS = ('fp32', 'bf16', 'onnxruntime fp32', 'onnxruntime int8')
 # with Div/Mod, 6-D Where unpooling), to measure one against the other.
 FLAT = ' (flat index ops)'
 FLAT_PATHS = tuple(p + FLAT for p in PATHS if p != 'bf16')
-ALL_PATHS = PATHS + FLAT_PATHS
+# OpenVINO's paths, optional (the openvino extra).
+OPENVINO_PATHS = ('openvino fp32', 'openvino int8')
+ALL_PATHS = PATHS + FLAT_PATHS + OPENVINO_PATHS
+DEPLOYED = ('onnxruntime', 'openvino')
 WARMUP = 2
 
 
@@ -54,8 +61,9 @@ class PathSpeed(NamedTuple):
         peak_gops (float): Its arithmetic's measured peak, GFLOP/s (GOP/s
             for int8).
         peak_rss_mib (float): The measuring process's peak resident memory.
-        threads (int): Threads the path ran on (PyTorch's, or the ONNX
-            Runtime session's intra-op threads).
+        threads (int): Threads the path ran on (PyTorch's, the ONNX
+            Runtime session's intra-op threads, or OpenVINO's
+            ``INFERENCE_NUM_THREADS``).
         op_ms (dict[str, float], optional): ONNX Runtime paths, when
             profiled: ms per run of each op kind
             (:func:`~.onnx_profile.onnxruntime_op_times`).
@@ -79,6 +87,17 @@ def _path_runner(name: str, config: str, onnx_file: Optional[str],
         input_name = session.get_inputs()[0].name
         return (lambda x: session.run(None, {input_name: x})[0],
                 session.get_session_options().intra_op_num_threads)
+    if name.startswith('openvino'):
+        from ..models.segmentors.openvino_segmentor import \
+            openvino_compiled_model
+        compiled = openvino_compiled_model(onnx_file, threads)
+        request = compiled.create_infer_request()
+
+        def infer(x: np.ndarray) -> np.ndarray:
+            request.infer({0: x})
+            return request.get_output_tensor(0).data
+
+        return infer, int(compiled.get_property('INFERENCE_NUM_THREADS'))
     bf16 = name == 'bf16'
     model = _model(config, name, bf16)
     layout = torch.channels_last if bf16 else torch.contiguous_format
@@ -102,25 +121,30 @@ def _measure_path(name: str, config: str, shape: Sequence[int],
     run, used = _path_runner(name, config, onnx_file, threads)
     x = benchmark_input(shape)
     seconds = median_seconds(lambda: run(x), WARMUP, iters)
-    if name.startswith('onnxruntime'):
+    if name.startswith(DEPLOYED):
         peak = onnxruntime_matmul_peak(
             'int8' if 'int8' in name else 'float32', threads=threads)
     else:
         peak = torch_matmul_peak(
             torch.bfloat16 if name == 'bf16' else torch.float32)
     op_ms = onnxruntime_op_times(onnx_file, x, threads, iters) if (
-        profile and onnx_file) else None
+        profile and name.startswith('onnxruntime')) else None
     return PathSpeed(name, seconds * 1e3, peak, peak_rss_mib(), used, op_ms)
 
 
 def _export(config: str, shape: Sequence[int], out_dir: str,
             paths: Sequence[str]) -> Dict[str, str]:
-    """The ONNX file of each ONNX Runtime path of ``paths``, exported from
-    the config's freshly built model (the same weights for both
-    formulations), int8 calibrated on two random images."""
+    """The ONNX file of each ONNX Runtime path of ``paths`` (the IR of each
+    OpenVINO path), exported from the config's freshly built model (the
+    same weights for every path), int8 calibrated on two random images."""
     import cv2
 
-    from ..apis import export_onnx, quantize_int8
+    from ..apis import (export_onnx, export_openvino, quantize_int8,
+                        quantize_int8_openvino)
+    writers = {
+        'onnxruntime': ('.onnx', export_onnx, quantize_int8),
+        'openvino': ('.xml', export_openvino, quantize_int8_openvino)
+    }
     rng = np.random.default_rng(0)
     images = []
     for i in range(2):
@@ -128,17 +152,17 @@ def _export(config: str, shape: Sequence[int], out_dir: str,
         cv2.imwrite(images[-1],
                     rng.integers(0, 256, (*shape, 3), dtype=np.uint8))
     files, state = {}, None
-    for i, name in enumerate(p for p in paths
-                             if p.startswith('onnxruntime')):
+    for i, name in enumerate(p for p in paths if p.startswith(DEPLOYED)):
         model = _model(config, name, False)
         if state is None:
             state = model.state_dict()
         model.load_state_dict(state)
-        files[name] = os.path.join(out_dir, f'{i}.onnx')
+        suffix, export, quantize = writers[name.split()[0]]
+        files[name] = os.path.join(out_dir, f'{i}{suffix}')
         if 'int8' in name:
-            quantize_int8(model, files[name], images, shape)
+            quantize(model, files[name], images, shape)
         else:
-            export_onnx(model, files[name], shape)
+            export(model, files[name], shape)
     return files
 
 
@@ -174,7 +198,7 @@ def time_inference_paths(config: str, shape: Sequence[int] = (360, 480),
     run = runner or in_fresh_process
     with tempfile.TemporaryDirectory() as tmp:
         files = run(_export, config, tuple(shape), tmp, tuple(paths)) if any(
-            p.startswith('onnxruntime') for p in paths) else {}
+            p.startswith(DEPLOYED) for p in paths) else {}
         return [
             run(_measure_path, name, config, tuple(shape), files.get(name),
                 iters, threads, profile) for name in paths

@@ -76,3 +76,28 @@ def test_torch_paths_run_as_named(tmp_path, monkeypatch, name):
     bf16 = name == 'bf16'
     assert_convs_ran_as_named(convs, bf16)
     assert convs[0].input_channels_last == bf16
+
+
+def test_openvino_paths(tmp_path):
+    """OpenVINO fp32 and int8 (the same exported graph as an IR, and
+    NNCF's int8 of it) measured on the threads asked for."""
+    pytest.importorskip('openvino', reason='pip install -e .[openvino]')
+    pytest.importorskip('nncf', reason='pip install -e .[openvino]')
+    from tests.utils import small_config
+    config = tmp_path / 'small.py'
+    small_config(REPO_ROOT / 'configs' / 'segnet_camvid.py').dump(
+        str(config))
+    threads = torch.get_num_threads()
+
+    def in_process(fn, *args):
+        try:
+            return fn(*args)
+        finally:
+            torch.set_num_threads(threads)
+
+    paths = inference_paths.OPENVINO_PATHS
+    rows = time_inference_paths(str(config), (32, 48), paths, iters=1,
+                                threads=1, runner=in_process)
+    assert [r.name for r in rows] == ['openvino fp32', 'openvino int8']
+    assert [r.threads for r in rows] == [1, 1]
+    assert all(r.ms > 0 and r.peak_gops > 0 for r in rows)

@@ -1,5 +1,6 @@
 """int8 against float inference on this CPU (PyTorch fp32 and bf16, ONNX
-Runtime fp32 and int8): ``python
+Runtime fp32 and int8; OpenVINO fp32 and int8 with the openvino extra):
+``python
 tools/analysis_tools/benchmark_int8.py CONFIG [--shape H W] [--iters N]
 [--threads N] [--paths ...] [--profile] [--out JSON]``. Prints the CPU
 (model name and the flags that decide int8 and bf16 speed), the threads
@@ -31,8 +32,9 @@ def parse_args():
                         help='timed runs per path; the median is reported')
     parser.add_argument(
         '--threads', type=int, default=len(os.sched_getaffinity(0)),
-        help='threads of every path: torch.set_num_threads and ONNX '
-        "Runtime's intra_op_num_threads (default: the cores available)")
+        help='threads of every path: torch.set_num_threads, ONNX '
+        "Runtime's intra_op_num_threads and OpenVINO's "
+        'INFERENCE_NUM_THREADS (default: the cores available)')
     parser.add_argument('--paths', nargs='+', default=list(PATHS),
                         choices=ALL_PATHS, help='paths to measure')
     parser.add_argument(
@@ -49,7 +51,7 @@ def main():
     cpu = read_cpuinfo().describe()
     print(f'CPU: {cpu}')
     print(f'threads: {args.threads} per path (torch.set_num_threads, ONNX '
-          'Runtime intra_op_num_threads)')
+          'Runtime intra_op_num_threads, OpenVINO INFERENCE_NUM_THREADS)')
     macs = macs_and_params(args.config, args.shape)['macs']
     rows = time_inference_paths(args.config, args.shape, args.paths,
                                 args.iters, args.threads,
