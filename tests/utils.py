@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
-from typing import List, NamedTuple, Optional
+from typing import List, NamedTuple, Optional, Tuple
 
 import torch
 from mmengine.config import Config, DictAction
@@ -62,6 +62,19 @@ def write_small_config(path: Path, config: Path = CONFIG) -> Path:
     """A config file of the small SegNet, for code that takes a path."""
     small_config(config).dump(str(path))
     return path
+
+
+def resized_small_config(shape: Tuple[int, int]) -> Config:
+    """The small SegNet config whose test pipeline resizes images to
+    ``shape`` (H, W), the fixed input of an exported graph."""
+    cfg = Config.fromfile(CONFIG)
+    cfg.merge_from_dict(cfg_options(SMALL_MODEL))
+    cfg.test_pipeline = [
+        dict(type='LoadImageFromFile'),
+        dict(type='Resize', scale=shape[::-1], keep_ratio=False),
+        dict(type='PackSegInputs')
+    ]
+    return cfg
 
 
 def write_bayesian_config(path: Path, metric: str,

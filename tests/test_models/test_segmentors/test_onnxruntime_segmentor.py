@@ -5,12 +5,11 @@ import mmcv
 import numpy as np
 import onnx
 import pytest
-from mmengine.config import Config
 
 from mmseg.apis import inference_model
 from segnet_mm.apis import export_onnx, init_segmentor
 from segnet_mm.datasets import CamVidDataset
-from tests.utils import CONFIG, SMALL_MODEL, cfg_options, save_small_checkpoint
+from tests.utils import resized_small_config, save_small_checkpoint
 
 SHAPE = (48, 64)  # the graph's; the synthetic frames are 45x60
 MEAN = np.array([123.675, 116.28, 103.53], np.float32)
@@ -20,13 +19,7 @@ STD = np.array([58.395, 57.12, 57.375], np.float32)
 @pytest.fixture
 def small(tmp_path):
     """(config resizing test images to SHAPE, checkpoint, its .onnx)."""
-    cfg = Config.fromfile(CONFIG)
-    cfg.merge_from_dict(cfg_options(SMALL_MODEL))
-    cfg.test_pipeline = [
-        dict(type='LoadImageFromFile'),
-        dict(type='Resize', scale=SHAPE[::-1], keep_ratio=False),
-        dict(type='PackSegInputs')
-    ]
+    cfg = resized_small_config(SHAPE)
     ckpt = save_small_checkpoint(tmp_path / 'small.pth')
     onnx_file = str(tmp_path / 'small.onnx')
     export_onnx(init_segmentor(cfg, ckpt), onnx_file, SHAPE)

@@ -3,13 +3,12 @@ recorded preprocessing and classes against the config's, and what it hands
 back through mmseg's inference, next to PyTorch."""
 import pytest
 import torch
-from mmengine.config import Config
 
 from mmseg.apis import inference_model
 from segnet_mm.apis import export_openvino, init_segmentor
 from segnet_mm.datasets import CamVidDataset
 from segnet_mm.models.segmentors import OpenVINOSegmentor
-from tests.utils import CONFIG, SMALL_MODEL, cfg_options, save_small_checkpoint
+from tests.utils import resized_small_config, save_small_checkpoint
 
 pytest.importorskip(
     'openvino', reason='OpenVINO back end not installed (pip install -e '
@@ -22,13 +21,7 @@ SHAPE = (48, 64)  # the IR's; the synthetic frames are 45x60
 def small(tmp_path_factory):
     """(config resizing test images to SHAPE, checkpoint, its float .xml)."""
     tmp = tmp_path_factory.mktemp('openvino_segmentor')
-    cfg = Config.fromfile(CONFIG)
-    cfg.merge_from_dict(cfg_options(SMALL_MODEL))
-    cfg.test_pipeline = [
-        dict(type='LoadImageFromFile'),
-        dict(type='Resize', scale=SHAPE[::-1], keep_ratio=False),
-        dict(type='PackSegInputs')
-    ]
+    cfg = resized_small_config(SHAPE)
     ckpt = save_small_checkpoint(tmp / 'small.pth')
     xml = str(tmp / 'small.xml')
     export_openvino(init_segmentor(cfg, ckpt), xml, SHAPE)
