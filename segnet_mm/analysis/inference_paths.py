@@ -6,9 +6,11 @@ arithmetic measured on the same CPU (a square matrix product in the same
 library and precision), and each path's peak resident memory measured in a
 fresh process; and, with ``pip install -e .[openvino]``, OpenVINO fp32 (the
 same graph as an IR) and OpenVINO int8
-(:func:`~segnet_mm.apis.quantize_int8_openvino`), read against ONNX
-Runtime's peak of the same precision. Every path runs on the same input
-(:func:`~.timing.benchmark_input`) with the same number of threads
+(:func:`~segnet_mm.apis.quantize_int8_openvino`), and with ``pip install
+-e .[pt2e]`` PyTorch's PT2E int8 compiled by Inductor
+(:func:`~segnet_mm.apis.pt2e_quantization.quantize_pt2e_int8`), read
+against ONNX Runtime's peak of the same precision. Every path runs on the
+same input (:func:`~.timing.benchmark_input`) with the same number of threads
 (``torch.set_num_threads``, ONNX Runtime's ``intra_op_num_threads``,
 OpenVINO's ``INFERENCE_NUM_THREADS`` with the 'LATENCY' hint) and reports
 the median of its timed runs. Weights are freshly initialised:
@@ -36,8 +38,11 @@ FLAT = ' (flat index ops)'
 FLAT_PATHS = tuple(p + FLAT for p in PATHS if p != 'bf16')
 # OpenVINO's paths, optional (the openvino extra).
 OPENVINO_PATHS = ('openvino fp32', 'openvino int8')
-ALL_PATHS = PATHS + FLAT_PATHS + OPENVINO_PATHS
-DEPLOYED = ('onnxruntime', 'openvino')
+# PyTorch's own int8 (PT2E, x86 Inductor quantizer, torch.compile), optional
+# (the pt2e extra); its compilation is part of the warm-up runs.
+PT2E_PATHS = ('pt2e int8', )
+ALL_PATHS = PATHS + FLAT_PATHS + OPENVINO_PATHS + PT2E_PATHS
+DEPLOYED = ('onnxruntime', 'openvino', 'pt2e')
 WARMUP = 2
 
 
@@ -98,6 +103,12 @@ def _path_runner(name: str, config: str, onnx_file: Optional[str],
             return request.get_output_tensor(0).data
 
         return infer, int(compiled.get_property('INFERENCE_NUM_THREADS'))
+    if name.startswith('pt2e'):
+        from ..apis.pt2e_quantization import (compile_pt2e_int8,
+                                              load_pt2e_int8)
+        compiled = compile_pt2e_int8(load_pt2e_int8(onnx_file)[0])
+        return (lambda x: compiled(torch.from_numpy(x)),
+                torch.get_num_threads())
     bf16 = name == 'bf16'
     model = _model(config, name, bf16)
     layout = torch.channels_last if bf16 else torch.contiguous_format
@@ -135,15 +146,18 @@ def _measure_path(name: str, config: str, shape: Sequence[int],
 def _export(config: str, shape: Sequence[int], out_dir: str,
             paths: Sequence[str]) -> Dict[str, str]:
     """The ONNX file of each ONNX Runtime path of ``paths`` (the IR of each
-    OpenVINO path), exported from the config's freshly built model (the
-    same weights for every path), int8 calibrated on two random images."""
+    OpenVINO path, the program of a PT2E one), exported from the config's
+    freshly built model (the same weights for every path), int8 calibrated
+    on two random images."""
     import cv2
 
     from ..apis import (export_onnx, export_openvino, quantize_int8,
                         quantize_int8_openvino)
+    from ..apis.pt2e_quantization import quantize_pt2e_int8
     writers = {
         'onnxruntime': ('.onnx', export_onnx, quantize_int8),
-        'openvino': ('.xml', export_openvino, quantize_int8_openvino)
+        'openvino': ('.xml', export_openvino, quantize_int8_openvino),
+        'pt2e': ('.pt2', None, quantize_pt2e_int8)
     }
     rng = np.random.default_rng(0)
     images = []

@@ -101,3 +101,34 @@ def test_openvino_paths(tmp_path):
     assert [r.name for r in rows] == ['openvino fp32', 'openvino int8']
     assert [r.threads for r in rows] == [1, 1]
     assert all(r.ms > 0 and r.peak_gops > 0 for r in rows)
+
+
+def test_pt2e_path(tmp_path, monkeypatch):
+    """PT2E int8 runs its compiled program, on the threads asked for."""
+    pytest.importorskip('torchao', reason='pip install -e .[pt2e]')
+    from segnet_mm.apis import pt2e_quantization
+    from tests.utils import small_config
+    config = tmp_path / 'small.py'
+    small_config(REPO_ROOT / 'configs' / 'segnet_camvid.py').dump(
+        str(config))
+    threads = torch.get_num_threads()
+    compiled = []
+    compile_program = pt2e_quantization.compile_pt2e_int8
+
+    def spy(program):
+        compiled.append(program)
+        return compile_program(program)
+
+    monkeypatch.setattr(pt2e_quantization, 'compile_pt2e_int8', spy)
+
+    def in_process(fn, *args):
+        try:
+            return fn(*args)
+        finally:
+            torch.set_num_threads(threads)
+
+    rows = time_inference_paths(str(config), (32, 48),
+                                inference_paths.PT2E_PATHS, iters=1,
+                                threads=1, runner=in_process)
+    assert [(r.name, r.threads) for r in rows] == [('pt2e int8', 1)]
+    assert len(compiled) == 1 and rows[0].ms > 0

@@ -1,5 +1,6 @@
 """int8 against float inference on this CPU (PyTorch fp32 and bf16, ONNX
-Runtime fp32 and int8; OpenVINO fp32 and int8 with the openvino extra):
+Runtime fp32 and int8; OpenVINO fp32 and int8 with the openvino extra;
+PT2E int8 with the pt2e extra):
 ``python
 tools/analysis_tools/benchmark_int8.py CONFIG [--shape H W] [--iters N]
 [--threads N] [--paths ...] [--profile] [--out JSON]``. Prints the CPU
