@@ -9,9 +9,9 @@ with that node's output, so in the quantized graph the codes come from the
 those values: no index is computed in one precision and applied in
 another.
 
-int8 convolutions are fast on CPUs with VNNI (AVX512-VNNI, AVX-VNNI) or
-AMX-INT8; without them onnxruntime falls back to AVX2 kernels that are
-little faster than float (measured in docs/deployment.md);
+int8 convolutions get dedicated instructions on CPUs with VNNI
+(AVX512-VNNI, AVX-VNNI) or AMX-INT8; without them the runtimes use AVX2
+kernels (docs/deployment.md compares them with float);
 :func:`int8_cpu_support` says which this CPU has.
 """
 import os

@@ -2,7 +2,7 @@
 OpenVINO + NNCF): ``python tools/deployment/quantize.py CONFIG CHECKPOINT
 --calib-dir DIR [--num-calib N] --out FILE [--backend onnxruntime|openvino]
 [--shape H W] [--method minmax|percentile] [--float-input-conv]
-[--check-image IMG] [--min-agreement F] [--allow-no-vnni]
+[--check-image IMG] [--min-agreement F]
 [--cfg-options k=v ...]``.
 
 The int8 model is then checked against the float one on an image the
@@ -60,9 +60,6 @@ def parse_args():
         '--min-agreement', type=float, default=0.95,
         help='fail if fewer pixels of --check-image than this get the float '
         "model's argmax class")
-    parser.add_argument(
-        '--allow-no-vnni', action='store_true',
-        help='quantize on a CPU without VNNI or AMX-INT8 too')
     add_cfg_options(parser)
     return parser.parse_args()
 
@@ -74,17 +71,10 @@ def main():
     except ValueError as err:
         sys.exit(str(err))
     support = int8_cpu_support()
-    if not support.fast and not args.allow_no_vnni:
-        sys.exit(
-            'this CPU has no int8 dot-product instructions (AVX512-VNNI, '
-            'AVX-VNNI or AMX-INT8)' + ('' if support.known else
-                                       ' that /proc/cpuinfo shows') +
-            f': {backend.runtime} would run int8 through AVX2 kernels, which '
-            'are not faster than float. Use the float model instead '
-            '(tools/test.py or demo/image_demo.py with the checkpoint, --amp '
-            'for bf16 on CPUs with AVX512-BF16 or AMX; or '
-            'tools/deployment/export_onnx.py), or pass --allow-no-vnni to '
-            'quantize anyway.')
+    print('int8 dot-product instructions: ' + (
+        ', '.join(support.flags) if support.flags else
+        'none' + ('' if support.known else ' that /proc/cpuinfo shows') +
+        f' ({backend.runtime} runs int8 with AVX2 kernels)'))
     images = calibration_images(args.calib_dir, args.num_calib)
     check_image = args.check_image or held_out_image(args.calib_dir, images)
     if not osp.isfile(check_image):
