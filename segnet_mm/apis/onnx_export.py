@@ -70,6 +70,21 @@ def _rounded(values: Tensor) -> str:
     return str([round(v, 4) for v in values.flatten().tolist()])
 
 
+def input_metadata(model: BaseSegmentor) -> dict:
+    """What a deployed graph records of ``model`` so that a config can be
+    checked against it: its input (channel order, normalisation), ``mean``,
+    ``std``, ``bgr_to_rgb`` and test ``classes``, as strings."""
+    preprocessor = model.data_preprocessor
+    dataset_meta = getattr(model, 'dataset_meta', None) or {}
+    channels = 'RGB' if preprocessor.channel_conversion else 'BGR'
+    return dict(
+        input=f'(1, 3, H, W) float32, {channels}, (pixel - mean) / std',
+        mean=_rounded(preprocessor.mean),
+        std=_rounded(preprocessor.std),
+        bgr_to_rgb=str(bool(preprocessor.channel_conversion)),
+        classes=str(list(dataset_meta.get('classes', ()))))
+
+
 def _require_onnx():
     """Import onnx and onnxruntime, or say how to get them."""
     try:
@@ -134,17 +149,8 @@ def export_onnx(model: BaseSegmentor,
         input_names=['input'],
         output_names=['logits'],
         do_constant_folding=True)
-    preprocessor = model.data_preprocessor
-    dataset_meta = getattr(model, 'dataset_meta', None) or {}
-    channels = 'RGB' if preprocessor.channel_conversion else 'BGR'
-    meta = dict(
-        input=f'(1, 3, H, W) float32, {channels}, (pixel - mean) / std',
-        mean=_rounded(preprocessor.mean),
-        std=_rounded(preprocessor.std),
-        bgr_to_rgb=str(bool(preprocessor.channel_conversion)),
-        classes=str(list(dataset_meta.get('classes', ()))))
     proto = onnx.load(out_file)
-    onnx.helper.set_model_props(proto, meta)
+    onnx.helper.set_model_props(proto, input_metadata(model))
     onnx.save(proto, out_file)
     return out_file
 

@@ -31,7 +31,7 @@ from torch.fx import GraphModule
 from mmseg.models import BaseSegmentor
 from ..models.utils import SegmentorLogits
 from ..utils.typing_utils import PathLike
-from .onnx_export import _rounded, prepare_input
+from .onnx_export import input_metadata, prepare_input
 
 # The name of the metadata file inside a saved program.
 META_FILE = 'segnet_mm_meta.json'
@@ -204,17 +204,8 @@ def quantize_pt2e_int8(model: BaseSegmentor,
     inputs = [prepare_input(model, shape, image) for image in images]
     program = pt2e_int8_program(
         SegmentorLogits(model), inputs, float_input_conv=float_input_conv)
-    preprocessor = model.data_preprocessor
-    dataset_meta = getattr(model, 'dataset_meta', None) or {}
-    channels = 'RGB' if preprocessor.channel_conversion else 'BGR'
     meta = dict(
-        input=f'(1, 3, H, W) float32, {channels}, (pixel - mean) / std',
-        mean=_rounded(preprocessor.mean),
-        std=_rounded(preprocessor.std),
-        bgr_to_rgb=str(bool(preprocessor.channel_conversion)),
-        classes=str(list(dataset_meta.get('classes', ()))),
-        quantization='int8',
-        shape=str(list(shape)))
+        input_metadata(model), quantization='int8', shape=str(list(shape)))
     torch.export.save(
         program, str(out_file), extra_files={META_FILE: json.dumps(meta)})
     return str(out_file)
