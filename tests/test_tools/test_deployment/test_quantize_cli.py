@@ -47,18 +47,24 @@ def aacc_of_test_py(config, model, root, work) -> float:
     return json.loads(next(work.glob('*/*.json')).read_text())['aAcc']
 
 
+def assert_scores_like_float(config, ckpt, int8_model, root, tmp_path):
+    """tools/test.py scores the float checkpoint >= 90 aAcc on the synthetic
+    test frames and the int8 model within a point of it."""
+    scores = {
+        name: aacc_of_test_py(config, model, root, tmp_path / name)
+        for name, model in (('float', ckpt), ('int8', int8_model))
+    }
+    assert scores['float'] >= 90
+    assert abs(scores['int8'] - scores['float']) <= 1.0
+
+
 def test_int8_model_scores_like_the_float_one(trained, int8_file,  # noqa
                                               tmp_path):
     """tools/test.py with the .onnx gives the float checkpoint's aAcc
     within a point on the synthetic test frames."""
-    cfg, ckpt, root = trained
-    config = int8_file.parent / 'basic_small.py'
-    scores = {
-        name: aacc_of_test_py(config, model, root, tmp_path / name)
-        for name, model in (('float', ckpt), ('int8', int8_file))
-    }
-    assert scores['float'] >= 90
-    assert abs(scores['int8'] - scores['float']) <= 1.0
+    _, ckpt, root = trained
+    assert_scores_like_float(int8_file.parent / 'basic_small.py', ckpt,
+                             int8_file, root, tmp_path)
 
 
 def test_openvino_backend_model_scores_like_the_float_one(
@@ -74,13 +80,8 @@ def test_openvino_backend_model_scores_like_the_float_one(
     assert f'wrote {out}: int8 (OpenVINO), input 1x3x48x64' in printed
     assert 'int8 vs float on ' in printed and 'argmax agreement' in printed
     assert out.with_suffix('.bin').is_file()
-    config = out.parent / 'basic_small.py'
-    scores = {
-        name: aacc_of_test_py(config, model, root, tmp_path / name)
-        for name, model in (('float', ckpt), ('int8', out))
-    }
-    assert scores['float'] >= 90
-    assert abs(scores['int8'] - scores['float']) <= 1.0
+    assert_scores_like_float(out.parent / 'basic_small.py', ckpt, out, root,
+                             tmp_path)
 
 
 def test_out_must_fit_the_backend(trained, tmp_path):  # noqa: F811
