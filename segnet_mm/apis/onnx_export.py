@@ -70,6 +70,27 @@ def _rounded(values: Tensor) -> str:
     return str([round(v, 4) for v in values.flatten().tolist()])
 
 
+def check_one_pass(model: BaseSegmentor, shape: Sequence[int],
+                   graph: str) -> None:
+    """Refuse what a fixed-size, one-pass ``graph`` can not hold: a
+    ``shape`` that is not (H, W), and MC dropout (``mc_samples`` > 1).
+
+    Raises:
+        ValueError: naming the shape, or ``mc_samples`` and the option that
+            exports weight averaging instead.
+    """
+    if len(shape) != 2 or min(shape) < 1:
+        raise ValueError(f'shape must be (H, W), got {tuple(shape)}')
+    mc_samples = getattr(model, 'mc_samples', 1)
+    if mc_samples > 1:
+        raise ValueError(
+            f'model.mc_samples={mc_samples}: MC dropout averages '
+            f'{mc_samples} stochastic passes, which {graph} (one pass, '
+            'dropout off) would silently drop; to export the deterministic '
+            'network pass --cfg-options model.mc_samples=1 (weight '
+            'averaging)')
+
+
 def input_metadata(model: BaseSegmentor) -> dict:
     """What a deployed graph records of ``model`` so that a config can be
     checked against it: its input (channel order, normalisation), ``mean``,
@@ -122,16 +143,7 @@ def export_onnx(model: BaseSegmentor,
     onnx, _ = _require_onnx()
     if opset < MIN_OPSET:
         raise ValueError(f'opset must be >= {MIN_OPSET}, got {opset}')
-    if len(shape) != 2 or min(shape) < 1:
-        raise ValueError(f'shape must be (H, W), got {tuple(shape)}')
-    mc_samples = getattr(model, 'mc_samples', 1)
-    if mc_samples > 1:
-        raise ValueError(
-            f'model.mc_samples={mc_samples}: MC dropout averages '
-            f'{mc_samples} stochastic passes, which an ONNX graph (one pass, '
-            'dropout off) would silently drop; to export the deterministic '
-            'network pass --cfg-options model.mc_samples=1 (weight '
-            'averaging)')
+    check_one_pass(model, shape, 'an ONNX graph')
     if getattr(model.backbone, 'compact_indices', True) is False:
         raise ValueError(
             'model.backbone.compact_indices=False unpools with '

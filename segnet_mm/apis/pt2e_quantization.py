@@ -31,7 +31,7 @@ from torch.fx import GraphModule
 from mmseg.models import BaseSegmentor
 from ..models.utils import SegmentorLogits
 from ..utils.typing_utils import PathLike
-from .onnx_export import input_metadata, prepare_input
+from .onnx_export import check_one_pass, input_metadata, prepare_input
 
 # The name of the metadata file inside a saved program.
 META_FILE = 'segnet_mm_meta.json'
@@ -185,14 +185,7 @@ def quantize_pt2e_int8(model: BaseSegmentor,
         str: ``out_file``.
     """
     _require_torchao()
-    if len(shape) != 2 or min(shape) < 1:
-        raise ValueError(f'shape must be (H, W), got {tuple(shape)}')
-    mc_samples = getattr(model, 'mc_samples', 1)
-    if mc_samples > 1:
-        raise ValueError(
-            f'model.mc_samples={mc_samples}: an exported program is one '
-            'pass with dropout off; quantize with --cfg-options '
-            'model.mc_samples=1 (weight averaging)')
+    check_one_pass(model, shape, 'a PT2E program')
     backbone = model.backbone
     if getattr(backbone, 'compact_indices', True) is False or getattr(
             backbone, 'window_codes', 'compare') != 'compare':
