@@ -1,5 +1,4 @@
-from .inference import (find_images, init_segmentor, is_onnx_model,
-                        is_runtime_model, onnx_model_config,
+from .inference import (find_images, init_segmentor, is_runtime_model,
                         runtime_model_config, segment_images)
 from .mc_dropout import init_mc_dropout_segmentor, save_uncertainty
 from .onnx_export import check_onnx, export_onnx, prepare_input
@@ -14,8 +13,8 @@ from .video import (open_video, open_writer, segment_frames, segment_video,
                     video_properties)
 
 __all__ = [
-    'find_images', 'init_segmentor', 'is_onnx_model', 'is_runtime_model',
-    'onnx_model_config', 'runtime_model_config', 'segment_images',
+    'find_images', 'init_segmentor', 'is_runtime_model',
+    'runtime_model_config', 'segment_images',
     'init_mc_dropout_segmentor', 'save_uncertainty', 'check_onnx',
     'export_onnx', 'prepare_input', 'export_openvino',
     'quantize_int8_openvino', 'calibration_images', 'held_out_image',

@@ -104,11 +104,6 @@ def init_segmentor(config: Union[PathLike, Config],
     return model
 
 
-def is_onnx_model(checkpoint: PathLike) -> bool:
-    """Whether ``checkpoint`` names an ONNX model rather than weights."""
-    return str(checkpoint).lower().endswith('.onnx')
-
-
 def is_runtime_model(checkpoint: PathLike) -> bool:
     """Whether ``checkpoint`` names a deployed model (an ONNX file, an
     OpenVINO ``.xml``: ``RUNTIME_MODELS``) rather than weights."""
@@ -133,10 +128,6 @@ def runtime_model_config(cfg: Config, model_file: PathLike) -> Config:
         cfg.model.data_preprocessor)
     cfg.load_from = None
     return cfg
-
-
-# The name it had when ONNX was the only deployed format.
-onnx_model_config = runtime_model_config
 
 
 def init_runtime_segmentor(config: Union[PathLike, Config],
