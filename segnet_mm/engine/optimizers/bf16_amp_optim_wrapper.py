@@ -1,5 +1,6 @@
 import logging
 from contextlib import contextmanager
+from typing import List
 
 import torch
 import torch.nn as nn
@@ -7,6 +8,7 @@ from mmengine.logging import print_log
 from mmengine.optim import OptimWrapper
 
 from mmseg.registry import OPTIM_WRAPPERS
+from ..hooks import NonFiniteLossError
 
 
 def cpu_has_bf16_hardware() -> bool:
@@ -21,30 +23,82 @@ class BF16AmpOptimWrapper(OptimWrapper):
     """Mixed-precision training with bf16 autocast, on CPU or GPU.
 
     bfloat16 has fp32's exponent range, so unlike fp16 it needs no loss
-    scaling: only ``optim_context`` changes (autocast on the device the
-    model's weights are on); weights, gradients and the optimizer state stay
-    fp32. mmengine's ``AmpOptimWrapper`` needs CUDA and, even with
-    ``dtype='bfloat16'``, scales the loss and checks the gradients for
-    infinities every step. On CPUs with bf16 matrix units (AMX,
-    AVX512-BF16) autocast runs convolutions several times faster than fp32;
-    a CPU without them emulates bf16, many times slower than fp32, and the
-    wrapper says so in the log at its first step there.
+    scaling: autocast runs on the device the model's weights are on, and
+    weights, gradients and the optimizer state stay fp32. mmengine's
+    ``AmpOptimWrapper`` needs CUDA and, even with ``dtype='bfloat16'``,
+    scales the loss. What its ``GradScaler`` also does is kept here: a step
+    whose gradients hold a NaN or an infinity is skipped, with a warning
+    naming their shapes, so that a single bad gradient from a bf16 backward
+    kernel does not write non-finite weights (a non-finite loss is
+    ``NonFiniteLossHook``'s to stop). More than ``max_skipped_steps`` skipped
+    steps in a row raise :class:`NonFiniteLossError`. On CPUs with bf16
+    matrix units (AMX, AVX512-BF16) autocast runs convolutions several times
+    faster than fp32; a CPU without them emulates bf16, many times slower
+    than fp32, and the wrapper says so in the log at its first step there.
 
     Args:
         dtype (str): Autocast dtype; only 'bfloat16' is accepted.
             Default: 'bfloat16'.
+        max_skipped_steps (int): Steps with non-finite gradients skipped in
+            a row before training stops. Default: 3.
         **kwargs: ``OptimWrapper``'s arguments (``optimizer``,
             ``accumulative_counts``, ``clip_grad``).
     """
     valid_dtypes = ('bfloat16', )
 
-    def __init__(self, dtype: str = 'bfloat16', **kwargs) -> None:
+    def __init__(self,
+                 dtype: str = 'bfloat16',
+                 max_skipped_steps: int = 3,
+                 **kwargs) -> None:
         if dtype not in self.valid_dtypes:
             raise TypeError(f'BF16AmpOptimWrapper dtype must be one of '
                             f'{self.valid_dtypes}, got {dtype!r}')
         super().__init__(**kwargs)
         self.cast_dtype = getattr(torch, dtype)
+        self.max_skipped_steps = max_skipped_steps
+        self._skipped_in_a_row = 0
         self._checked_cpu = False
+
+    def _non_finite_grads(self) -> List[torch.Tensor]:
+        """The gradients holding a NaN or an infinity: those whose sum is
+        not finite (a sum so large it overflows counts too). Summing reads
+        each gradient once, many times faster on a CPU than
+        ``isfinite().all()``, which writes a mask first."""
+        grads = [
+            p.grad for group in self.optimizer.param_groups
+            for p in group['params'] if p.grad is not None
+        ]
+        if not grads:
+            return []
+        # One device sync; the tensors only on a failure.
+        finite = torch.isfinite(torch.stack([g.sum() for g in grads]))
+        if finite.all():
+            return []
+        return [g for g, ok in zip(grads, finite.tolist()) if not ok]
+
+    def step(self, **kwargs) -> None:
+        """Clip (if configured) and update, unless a gradient is not
+        finite: then skip the update, and stop after more than
+        ``max_skipped_steps`` such steps in a row."""
+        bad = self._non_finite_grads()
+        if not bad:
+            self._skipped_in_a_row = 0
+            super().step(**kwargs)
+            return
+        self._skipped_in_a_row += 1
+        shapes = ', '.join(str(tuple(g.shape)) for g in bad[:3])
+        problem = (f'non-finite gradients in {len(bad)} tensors (shapes '
+                   f'{shapes}) with a finite loss')
+        if self._skipped_in_a_row > self.max_skipped_steps:
+            raise NonFiniteLossError(
+                f'{problem}, {self._skipped_in_a_row} steps in a row: the '
+                'bf16 backward does not work here; train in fp32 with '
+                '--cfg-options optim_wrapper.type=OptimWrapper')
+        print_log(
+            f'BF16AmpOptimWrapper: {problem}; this update is skipped '
+            f'({self._skipped_in_a_row} in a row)',
+            logger='current',
+            level=logging.WARNING)
 
     @contextmanager
     def optim_context(self, model: nn.Module):

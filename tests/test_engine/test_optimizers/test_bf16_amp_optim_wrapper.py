@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from mmseg.registry import MODELS, OPTIM_WRAPPERS
+from segnet_mm.engine import NonFiniteLossError
 from segnet_mm.engine.optimizers import bf16_amp_optim_wrapper
 from tests.utils import small_config
 
@@ -98,3 +99,76 @@ def test_autocasts_on_the_models_device(monkeypatch):
     with wrapper(model).optim_context(model):
         pass
     assert calls == [('meta', torch.bfloat16)]
+
+
+nan = float('nan')
+
+
+def momentum_wrapper(max_skipped_steps=3):
+    torch.manual_seed(0)
+    model = torch.nn.Linear(4, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    amp = OPTIM_WRAPPERS.build(
+        dict(
+            type='BF16AmpOptimWrapper',
+            optimizer=optimizer,
+            max_skipped_steps=max_skipped_steps))
+    return model, amp
+
+
+def train_step(model, amp, bad_grad=False, bad_value=nan):
+    """One update; ``bad_grad`` puts ``bad_value`` in one element of the
+    weight's gradient (as a bf16 backward kernel gone wrong might) while the
+    loss stays finite."""
+    with amp.optim_context(model):
+        loss = model(torch.ones(3, 4)).float().sum()
+
+    def spoil(grad):
+        grad = grad.clone()
+        grad[1, 2] = bad_value
+        return grad
+
+    hook = model.weight.register_hook(
+        spoil if bad_grad else lambda grad: grad)
+    amp.update_params(loss)
+    hook.remove()
+
+
+@pytest.mark.parametrize('bad_value', [nan, float('inf'), -float('inf')])
+def test_skips_a_step_with_non_finite_gradients(monkeypatch, bad_value):
+    """Like GradScaler: the update with a NaN gradient is skipped whole
+    (weights, bias and momentum untouched), said in the log with the
+    tensor's shape, and training goes on."""
+    logged = []
+    monkeypatch.setattr(bf16_amp_optim_wrapper, 'print_log',
+                        lambda msg, **kwargs: logged.append(msg))
+    model, amp = momentum_wrapper()
+    train_step(model, amp)
+    before = [p.detach().clone() for p in model.parameters()]
+    momentum = [
+        amp.optimizer.state[p]['momentum_buffer'].clone()
+        for p in model.parameters()
+    ]
+    train_step(model, amp, bad_grad=True, bad_value=bad_value)
+    assert all(
+        torch.equal(a, b) for a, b in zip(before, model.parameters()))
+    assert all(
+        torch.equal(m, amp.optimizer.state[p]['momentum_buffer'])
+        for m, p in zip(momentum, model.parameters()))
+    assert any('(2, 4)' in msg and 'skipped' in msg for msg in logged)
+    train_step(model, amp)
+    assert all(torch.isfinite(p).all() for p in model.parameters())
+    assert not torch.equal(before[0], model.weight)
+
+
+def test_stops_after_too_many_skipped_steps_in_a_row():
+    """Skipped steps in a row are counted (a good step resets the count);
+    one more than ``max_skipped_steps`` stops training, saying how to train
+    in fp32."""
+    model, amp = momentum_wrapper(max_skipped_steps=2)
+    for bad_grad in (True, True, False, True, True):
+        train_step(model, amp, bad_grad=bad_grad)
+    with pytest.raises(NonFiniteLossError,
+                       match='3 steps in a row.*optim_wrapper.type='
+                       'OptimWrapper'):
+        train_step(model, amp, bad_grad=True)
