@@ -14,7 +14,17 @@ can be tested alone on a machine with bf16 hardware:
 
 It prints, per shape, how many of the repeats gave a non-finite weight
 gradient and the largest relative error against fp32. Where bf16 is emulated
-(AVX2 only) each repeat takes seconds, not microseconds.
+(AVX2 only) each repeat takes seconds, not microseconds. Run it with
+``ONEDNN_VERBOSE=1`` to see which oneDNN implementation computed each
+weight gradient, and with ``--threads 1`` to rule threading in or out.
+
+``--config`` checks the whole model instead, as the recipe trains it
+(channels-last, bf16 autocast, SGD at the config's learning rate, random
+crops of the config's size and batch): after every backward pass it names
+the parameters whose gradient is not finite, for ``--steps`` steps:
+
+    python .dev_scripts/bf16_depthwise_grad_check.py --steps 50 \
+        --config configs/benchmark/cgnet_fcn_1xb8-3k_camvid-180x240.py
 """
 import argparse
 
@@ -35,14 +45,64 @@ def weight_grad(x, w, grad_out, dilation, bf16):
     return w.grad.float()
 
 
+def check_model(config, steps):
+    """Train the config's model on random crops in bf16 as the recipe does,
+    printing the parameters with non-finite gradients after each step."""
+    from mmengine.config import Config
+    from mmengine.structures import PixelData
+
+    from mmseg.registry import MODELS
+    from mmseg.structures import SegDataSample
+    from mmseg.utils import register_all_modules
+    import segnet_mm  # noqa: F401
+    register_all_modules()
+    cfg = Config.fromfile(config)
+    model = MODELS.build(cfg.model).train().to(
+        memory_format=torch.channels_last)
+    names = {p: name for name, p in model.named_parameters()}
+    optimizer = torch.optim.SGD(
+        model.parameters(), lr=cfg.optim_wrapper.optimizer.lr, momentum=0.9)
+    h, w = cfg.crop_size
+    batch = cfg.train_dataloader.batch_size
+    num_classes = cfg.model.decode_head.num_classes
+    for step in range(steps):
+        inputs = torch.randn(batch, 3, h, w).to(
+            memory_format=torch.channels_last)
+        samples = [
+            SegDataSample(gt_sem_seg=PixelData(
+                data=torch.randint(0, num_classes, (1, h, w))),
+                          metainfo=dict(img_shape=(h, w), pad_shape=(h, w)))
+            for _ in range(batch)
+        ]
+        with torch.autocast('cpu', dtype=torch.bfloat16):
+            losses = model(inputs, samples, mode='loss')
+        loss = sum(v for k, v in losses.items() if 'loss' in k)
+        optimizer.zero_grad()
+        loss.backward()
+        bad = [names[p] for p in model.parameters()
+               if p.grad is not None and not torch.isfinite(p.grad).all()]
+        print(f'step {step}: loss {loss.item():.4f}, non-finite gradients: '
+              f'{bad or "none"}', flush=True)
+        if not bad:
+            optimizer.step()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--reps', type=int, default=50)
-    parser.add_argument('--batch', type=int, default=2)
+    parser.add_argument('--batch', type=int, default=8)
+    parser.add_argument('--threads', type=int, default=None)
+    parser.add_argument('--config', help='check this config\'s whole model')
+    parser.add_argument('--steps', type=int, default=20)
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     print(f'torch {torch.__version__}, mkldnn bf16 supported: '
           f'{torch.ops.mkldnn._is_mkldnn_bf16_supported()}, '
           f'threads {torch.get_num_threads()}')
+    if args.config:
+        check_model(args.config, args.steps)
+        return
     torch.manual_seed(0)
     for name, c, h, w, dilation in SHAPES:
         x = torch.randn(args.batch, c, h, w).to(
