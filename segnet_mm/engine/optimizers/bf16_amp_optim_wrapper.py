@@ -8,7 +8,8 @@ from mmengine.logging import print_log
 from mmengine.optim import OptimWrapper
 
 from mmseg.registry import OPTIM_WRAPPERS
-from ..hooks import NonFiniteLossError
+from ..hooks.non_finite_loss_hook import (NonFiniteLossError,
+                                          non_finite_indices)
 
 
 def cpu_has_bf16_hardware() -> bool:
@@ -60,21 +61,12 @@ class BF16AmpOptimWrapper(OptimWrapper):
         self._checked_cpu = False
 
     def _non_finite_grads(self) -> List[torch.Tensor]:
-        """The gradients holding a NaN or an infinity: those whose sum is
-        not finite (a sum so large it overflows counts too). Summing reads
-        each gradient once, many times faster on a CPU than
-        ``isfinite().all()``, which writes a mask first."""
+        """The gradients holding a NaN or an infinity."""
         grads = [
             p.grad for group in self.optimizer.param_groups
             for p in group['params'] if p.grad is not None
         ]
-        if not grads:
-            return []
-        # One device sync; the tensors only on a failure.
-        finite = torch.isfinite(torch.stack([g.sum() for g in grads]))
-        if finite.all():
-            return []
-        return [g for g, ok in zip(grads, finite.tolist()) if not ok]
+        return [grads[i] for i in non_finite_indices(grads)]
 
     def step(self, **kwargs) -> None:
         """Clip (if configured) and update, unless a gradient is not

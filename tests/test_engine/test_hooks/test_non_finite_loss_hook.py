@@ -7,6 +7,7 @@ from mmengine.logging import MessageHub
 from mmengine.runner import IterBasedTrainLoop, Runner
 
 from segnet_mm.engine import NonFiniteLossError, NonFiniteLossHook
+from segnet_mm.engine.hooks.non_finite_loss_hook import non_finite_indices
 from tests.utils import cfg_options, data_options, short_schedule, small_config
 
 
@@ -60,6 +61,20 @@ def test_non_finite_weights_stop_before_a_save_or_validation(value,
                        rf'weight\) at iteration {iteration + 1}; .*'
                        r'Last good checkpoint: work/iter_5.pth'):
         after_iteration(runner(iteration=iteration, weight=value))
+
+
+def test_non_finite_indices_is_exact():
+    """NaN and +-inf are found wherever they are; finite values whose sum
+    overflows (the screen) are not reported."""
+    big = torch.full((4, ), torch.finfo(torch.float32).max)
+    tensors = [torch.ones(3), big, torch.ones(2, 2), torch.zeros(5)]
+    assert non_finite_indices(tensors) == []
+    assert non_finite_indices([]) == []
+    tensors[2][1, 0] = float('nan')
+    tensors[3][4] = float('-inf')
+    assert non_finite_indices(tensors) == [2, 3]
+    tensors[0][0] = float('inf')
+    assert non_finite_indices(tensors) == [0, 2, 3]
 
 
 def test_weights_not_checked_between_saves():
