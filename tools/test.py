@@ -2,16 +2,16 @@
 [--work-dir DIR] [--out DIR] [--show] [--show-dir DIR] [--amp] [--tta]
 [--cfg-options ...]``."""
 import argparse
-import os
 
 from mmengine.runner import Runner
 
 from segnet_mm.apis import is_runtime_model, runtime_model_config
 from segnet_mm.engine import enable_safe_checkpoints, setup_cpu_distributed
-from segnet_mm.utils.config_edits import (add_cfg_options, enable_eval_amp,
+from segnet_mm.utils.config_edits import (add_run_options, enable_eval_amp,
                                           enable_tta,
                                           enable_visualization_hook,
-                                          keep_label_maps, load_run_config)
+                                          keep_label_maps, load_run_config,
+                                          parse_run_args)
 
 
 def parse_args():
@@ -29,22 +29,9 @@ def parse_args():
     parser.add_argument(
         '--wait-time', type=float, default=2, help='the interval of show (s)')
     parser.add_argument(
-        '--amp',
-        action='store_true',
-        help='mixed precision: fp16 on CUDA, bf16 autocast on CPU')
-    add_cfg_options(parser)
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument(
         '--tta', action='store_true', help='test time augmentation')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_run_options(parser)
+    return parse_run_args(parser)
 
 
 def main():

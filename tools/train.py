@@ -1,14 +1,14 @@
 """Train a segmentor: ``python tools/train.py CONFIG [--work-dir DIR]
 [--resume [CHECKPOINT]] [--amp] [--cfg-options k=v ...] [--launcher L]``."""
 import argparse
-import os
 
 from mmengine.runner import Runner
 
 from segnet_mm.engine import enable_safe_checkpoints, setup_cpu_distributed
 from segnet_mm.utils import check_config
-from segnet_mm.utils.config_edits import (add_cfg_options, enable_amp,
-                                          load_run_config, resume_from)
+from segnet_mm.utils.config_edits import (add_run_options, enable_amp,
+                                          load_run_config, parse_run_args,
+                                          resume_from)
 
 
 def parse_args():
@@ -22,21 +22,8 @@ def parse_args():
         const='auto',
         help='resume from the given checkpoint, or, with no value, from the '
         'latest checkpoint in the work dir')
-    parser.add_argument(
-        '--amp',
-        action='store_true',
-        help='mixed precision: fp16 on CUDA, bf16 autocast on CPU')
-    add_cfg_options(parser)
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_run_options(parser)
+    return parse_run_args(parser)
 
 
 def main():

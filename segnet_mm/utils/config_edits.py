@@ -1,9 +1,11 @@
 """Named config edits: the tools' flags (``--amp``, ``--resume``,
-``--tta``, ``--out``, ``--show``), mixed precision on and off, the speed
-levers of ``tools/analysis_tools/benchmark_train.py`` and trimming a config
-to a few training iterations. Each edits the config in place and returns
-it; each is tested on its own."""
+``--tta``, ``--out``, ``--show``, and the run options train and test
+share), mixed precision on and off, the speed levers of
+``tools/analysis_tools/benchmark_train.py`` and trimming a config to a few
+training iterations. Each edits the config in place and returns it; each
+is tested on its own."""
 import argparse
+import os
 import os.path as osp
 from typing import Callable, Dict, Optional, Sequence
 
@@ -34,6 +36,31 @@ def add_cfg_options(
     edits of the command line, merged with ``Config.merge_from_dict``."""
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction, help=help)
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Give ``tools/train.py`` and ``tools/test.py`` mmseg's options for a
+    run: ``--amp``, ``--cfg-options``, ``--launcher`` and the
+    ``--local-rank`` a launcher passes."""
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='mixed precision: fp16 on CUDA, bf16 autocast on CPU')
+    add_cfg_options(parser)
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def parse_run_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """Parse a run's command line; ``--local-rank`` becomes ``LOCAL_RANK``
+    for torch.distributed where the launcher did not set it."""
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
 
 
 def load_run_config(config: str,

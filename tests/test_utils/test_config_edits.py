@@ -1,13 +1,17 @@
 """The named config edits, each on its own."""
+import argparse
+import os
+import sys
+
 import pytest
 from mmengine.config import Config
 
 from segnet_mm.utils.config_edits import (
-    LEVERS, add_custom_hook, apply_levers, disable_amp,
+    LEVERS, add_custom_hook, add_run_options, apply_levers, disable_amp,
     disable_channels_last, enable_amp, enable_bf16_autocast,
     enable_channels_last, enable_compile, enable_cuda_graphs,
     enable_eval_amp, enable_tta, enable_visualization_hook,
-    enable_window_codes, keep_label_maps, load_run_config,
+    enable_window_codes, keep_label_maps, load_run_config, parse_run_args,
     remove_custom_hooks, resume_from, train_only, tune_dataloader)
 from tests.conftest import REPO_ROOT
 
@@ -19,6 +23,27 @@ def test_load_run_config_work_dir_and_options():
     assert cfg.work_dir == './work_dirs/segnet_camvid_cpu'
     assert cfg.train_cfg.max_iters == 7 and cfg.launcher == 'none'
     assert load_run_config(CONFIG, 'elsewhere').work_dir == 'elsewhere'
+
+
+@pytest.mark.parametrize('launcher_rank, local_rank',
+                         [(None, '3'), ('1', '1')])
+def test_run_options_pass_the_local_rank_on(monkeypatch, launcher_rank,
+                                            local_rank):
+    """``--local-rank`` becomes LOCAL_RANK unless the launcher set it."""
+    if launcher_rank is None:
+        monkeypatch.delenv('LOCAL_RANK', raising=False)
+    else:
+        monkeypatch.setenv('LOCAL_RANK', launcher_rank)
+    monkeypatch.setattr(sys, 'argv', [
+        'train.py', '--amp', '--launcher', 'pytorch', '--local-rank', '3',
+        '--cfg-options', 'a=1'
+    ])
+    parser = argparse.ArgumentParser()
+    add_run_options(parser)
+    args = parse_run_args(parser)
+    assert args.amp and args.launcher == 'pytorch'
+    assert args.cfg_options == {'a': 1}
+    assert os.environ['LOCAL_RANK'] == local_rank
 
 
 def test_resume_from():
