@@ -46,7 +46,8 @@ def test_wheel_carries_configs_and_model_index(wheel):
     assert len(configs) > 20
     tools = ['tools/train.py', 'tools/test.py', 'tools/dist_train.sh',
              'tools/analysis_tools/benchmark.py',
-             'tools/model_converters/convert_vgg16_bn.py']
+             'tools/model_converters/convert_vgg16_bn.py',
+             'tools/misc/publish_model.py']
     for path in configs + tools + ['configs/metafile.yaml',
                                    'model-index.yml']:
         assert f'segnet_mm/.mim/{path}' in names, path

@@ -1,5 +1,5 @@
 from .checkpoint import (SAFE_GLOBALS, enable_safe_checkpoints,
-                         load_local_weights_only)
+                         load_local_weights_only, publish_checkpoint)
 from .cpu_distributed import setup_cpu_distributed
 from .hooks import (ChannelsLastHook, CompileModulesHook, NonFiniteLossError,
                     NonFiniteLossHook, SafeCheckpointHook)
@@ -7,7 +7,7 @@ from .optimizers import BF16AmpOptimWrapper, cpu_has_bf16_hardware
 
 __all__ = [
     'SAFE_GLOBALS', 'enable_safe_checkpoints', 'load_local_weights_only',
-    'setup_cpu_distributed',
+    'publish_checkpoint', 'setup_cpu_distributed',
     'ChannelsLastHook', 'CompileModulesHook', 'NonFiniteLossHook',
     'NonFiniteLossError', 'SafeCheckpointHook',
     'BF16AmpOptimWrapper', 'cpu_has_bf16_hardware'

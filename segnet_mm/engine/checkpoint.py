@@ -21,11 +21,17 @@ test, resume, mmseg's own tools), ``tools/train.py`` and ``tools/test.py``
 (also for configs whose own ``custom_hooks`` leave the hook out) and
 ``segnet_mm.apis.init_segmentor`` (demo, uncertainty, ONNX export) call
 it; importing segnet_mm does not.
+
+:func:`publish_checkpoint` turns a training checkpoint into the weights
+file a model zoo ships (``tools/misc/publish_model.py``).
 """
+import hashlib
 import importlib
+import os
 import os.path as osp
 import pickle
 import re
+from typing import Tuple
 
 import numpy as np
 import torch
@@ -103,3 +109,33 @@ def enable_safe_checkpoints() -> None:
     HistoryBuffer.__getstate__ = _history_buffer_getstate
     CheckpointLoader.register_scheme(
         prefixes='', loader=load_local_weights_only, force=True)
+
+
+# What a published checkpoint keeps of a training one: the weights and the
+# run's meta (config, dataset classes and palette, seed, iteration).
+PUBLISHED_KEYS = ('meta', 'state_dict')
+
+
+def publish_checkpoint(src: str, dst: str) -> Tuple[str, str]:
+    """Save ``src``'s weights and meta, without the optimizer state, the
+    message hub and the schedulers, as ``dst`` with the first 8 hex digits
+    of the file's sha256 after its stem (mmseg's zoo names:
+    ``NAME-1a2b3c4d.pth``). Returns the path written and its sha256.
+
+    Raises:
+        KeyError: naming ``src``, if it holds no ``state_dict``.
+    """
+    checkpoint = load_local_weights_only(src, map_location='cpu')
+    if 'state_dict' not in checkpoint:
+        raise KeyError(f'checkpoint {src} holds no state_dict (its keys: '
+                       f'{", ".join(map(str, checkpoint))})')
+    published = {k: checkpoint[k] for k in PUBLISHED_KEYS if k in checkpoint}
+    stem, ext = osp.splitext(dst)
+    unnamed = f'{stem}.unpublished{ext or ".pth"}'
+    os.makedirs(osp.dirname(osp.abspath(dst)), exist_ok=True)
+    torch.save(published, unnamed)
+    with open(unnamed, 'rb') as file:
+        digest = hashlib.sha256(file.read()).hexdigest()
+    final = f'{stem}-{digest[:8]}{ext or ".pth"}'
+    os.replace(unnamed, final)
+    return final, digest
