@@ -21,7 +21,7 @@ import segnet_mm  # noqa: F401
 from segnet_mm.engine.hooks.non_finite_loss_hook import non_finite_indices
 
 
-def per_element(tensors):
+def isfinite_all(tensors):
     torch.stack([torch.isfinite(t).all() for t in tensors]).all().item()
 
 
@@ -50,7 +50,7 @@ def main():
           f'{len(params)} tensors, {torch.get_num_threads()} threads')
     medians = {}
     for name, check in (('non_finite_indices', non_finite_indices),
-                        ('isfinite().all()', per_element)):
+                        ('isfinite().all()', isfinite_all)):
         medians[name], fastest = timings(check, params, args.reps)
         print(f'{name}: median {medians[name] * 1e3:.1f} ms, fastest '
               f'{fastest * 1e3:.1f} ms')

@@ -27,6 +27,7 @@ file a model zoo ships (``tools/misc/publish_model.py``).
 """
 import hashlib
 import importlib
+import io
 import os
 import os.path as osp
 import pickle
@@ -120,22 +121,38 @@ def publish_checkpoint(src: str, dst: str) -> Tuple[str, str]:
     """Save ``src``'s weights and meta, without the optimizer state, the
     message hub and the schedulers, as ``dst`` with the first 8 hex digits
     of the file's sha256 after its stem (mmseg's zoo names:
-    ``NAME-1a2b3c4d.pth``). Returns the path written and its sha256.
+    ``NAME-1a2b3c4d.pth``; ``.pth`` is added where ``dst`` ends in neither
+    ``.pth`` nor ``.pt``). The hash depends on the content only, and no
+    partial file is left if writing fails. Returns the path written and its
+    sha256.
 
     Raises:
-        KeyError: naming ``src``, if it holds no ``state_dict``.
+        ValueError: if ``dst`` is a folder, or ``src`` holds no
+            ``state_dict`` (naming the file and its keys).
     """
+    if dst.endswith(os.sep) or osp.isdir(dst):
+        raise ValueError(f'{dst} is a folder: give the weights file name, '
+                         'e.g. checkpoints/NAME_DATE.pth')
     checkpoint = load_local_weights_only(src, map_location='cpu')
     if 'state_dict' not in checkpoint:
-        raise KeyError(f'checkpoint {src} holds no state_dict (its keys: '
-                       f'{", ".join(map(str, checkpoint))})')
-    published = {k: checkpoint[k] for k in PUBLISHED_KEYS if k in checkpoint}
+        raise ValueError(f'checkpoint {src} holds no state_dict (its keys: '
+                         f'{", ".join(map(str, checkpoint))})')
+    buffer = io.BytesIO()
+    torch.save({k: checkpoint[k]
+                for k in PUBLISHED_KEYS if k in checkpoint}, buffer)
+    data = buffer.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
     stem, ext = osp.splitext(dst)
-    unnamed = f'{stem}.unpublished{ext or ".pth"}'
-    os.makedirs(osp.dirname(osp.abspath(dst)), exist_ok=True)
-    torch.save(published, unnamed)
-    with open(unnamed, 'rb') as file:
-        digest = hashlib.sha256(file.read()).hexdigest()
-    final = f'{stem}-{digest[:8]}{ext or ".pth"}'
-    os.replace(unnamed, final)
+    if ext not in ('.pth', '.pt'):
+        stem, ext = dst, '.pth'
+    final = f'{stem}-{digest[:8]}{ext}'
+    partial = f'{final}.part'
+    os.makedirs(osp.dirname(osp.abspath(final)), exist_ok=True)
+    try:
+        with open(partial, 'wb') as file:
+            file.write(data)
+        os.replace(partial, final)
+    finally:
+        if osp.exists(partial):
+            os.remove(partial)
     return final, digest

@@ -1,9 +1,10 @@
 """Named config edits: the tools' flags (``--amp``, ``--resume``,
-``--tta``, ``--out``, ``--show``, and the run options train and test
-share), mixed precision on and off, the speed levers of
-``tools/analysis_tools/benchmark_train.py`` and trimming a config to a few
-training iterations. Each edits the config in place and returns it; each
-is tested on its own."""
+``--tta``, ``--out``, ``--show``), mixed precision on and off, the speed
+levers of ``tools/analysis_tools/benchmark_train.py`` and trimming a config
+to a few training iterations. Each edits the config in place and returns
+it; each is tested on its own. ``add_cfg_options``, ``add_run_options``
+and ``parse_run_args`` give the tools the command-line options behind
+them."""
 import argparse
 import os
 import os.path as osp
@@ -55,10 +56,13 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
 
 
-def parse_run_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
-    """Parse a run's command line; ``--local-rank`` becomes ``LOCAL_RANK``
-    for torch.distributed where the launcher did not set it."""
-    args = parser.parse_args()
+def parse_run_args(
+        parser: argparse.ArgumentParser,
+        argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    """Parse a run's command line (``argv``, else ``sys.argv``);
+    ``--local-rank`` becomes ``LOCAL_RANK`` for torch.distributed where the
+    launcher did not set it."""
+    args = parser.parse_args(argv)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
 

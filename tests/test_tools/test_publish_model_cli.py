@@ -1,15 +1,13 @@
 """tools/misc/publish_model.py: a training checkpoint becomes a weights
 file named by its hash, loadable weights-only with no allow-list."""
 import hashlib
-import subprocess
-import sys
+import os
 
 import pytest
 import torch
 from mmengine.logging import MessageHub
 
-from segnet_mm.engine import enable_safe_checkpoints
-from tests.conftest import REPO_ROOT
+from segnet_mm.engine import enable_safe_checkpoints, publish_checkpoint
 from tests.utils import run_tool
 
 TOOL = 'tools/misc/publish_model.py'
@@ -50,12 +48,35 @@ def test_keeps_weights_and_meta_names_the_file_by_its_hash(tmp_path):
     assert torch.equal(loaded['state_dict']['conv'], weights['conv'])
 
 
-def test_refuses_a_file_without_weights(tmp_path):
+def test_hash_depends_on_the_content_only(tmp_path):
+    training_checkpoint(tmp_path / 'iter_3000.pth')
+    first, digest = publish_checkpoint(str(tmp_path / 'iter_3000.pth'),
+                                       str(tmp_path / 'a' / 'one.pth'))
+    second, same = publish_checkpoint(str(tmp_path / 'iter_3000.pth'),
+                                      str(tmp_path / 'b' / 'segnet_v1.2'))
+    assert same == digest
+    assert second == f'{tmp_path}/b/segnet_v1.2-{digest[:8]}.pth'
+
+
+def test_refuses_a_file_without_weights_or_a_folder(tmp_path):
     torch.save(dict(meta=dict(iter=1)), tmp_path / 'meta_only.pth')
-    proc = subprocess.run(
-        [sys.executable, TOOL, str(tmp_path / 'meta_only.pth'),
-         str(tmp_path / 'out.pth')],
-        cwd=REPO_ROOT, capture_output=True, text=True)
-    assert proc.returncode != 0
-    assert f'{tmp_path}/meta_only.pth holds no state_dict' in proc.stderr
-    assert not list(tmp_path.glob('out*'))
+    with pytest.raises(ValueError,
+                       match=f'{tmp_path}/meta_only.pth holds no state_dict'):
+        publish_checkpoint(str(tmp_path / 'meta_only.pth'),
+                           str(tmp_path / 'out.pth'))
+    with pytest.raises(ValueError, match='is a folder'):
+        publish_checkpoint(str(tmp_path / 'meta_only.pth'), str(tmp_path))
+    assert [p.name for p in tmp_path.iterdir()] == ['meta_only.pth']
+
+
+def test_leaves_no_partial_file(tmp_path, monkeypatch):
+    training_checkpoint(tmp_path / 'iter_3000.pth')
+
+    def disk_full(*args):
+        raise OSError('No space left on device')
+
+    monkeypatch.setattr(os, 'replace', disk_full)
+    with pytest.raises(OSError, match='No space'):
+        publish_checkpoint(str(tmp_path / 'iter_3000.pth'),
+                           str(tmp_path / 'out.pth'))
+    assert [p.name for p in tmp_path.iterdir()] == ['iter_3000.pth']

@@ -1,7 +1,6 @@
 """The named config edits, each on its own."""
 import argparse
 import os
-import sys
 
 import pytest
 from mmengine.config import Config
@@ -30,17 +29,16 @@ def test_load_run_config_work_dir_and_options():
 def test_run_options_pass_the_local_rank_on(monkeypatch, launcher_rank,
                                             local_rank):
     """``--local-rank`` becomes LOCAL_RANK unless the launcher set it."""
+    # Set first, so that monkeypatch restores the environment afterwards.
+    monkeypatch.setenv('LOCAL_RANK', launcher_rank or '0')
     if launcher_rank is None:
-        monkeypatch.delenv('LOCAL_RANK', raising=False)
-    else:
-        monkeypatch.setenv('LOCAL_RANK', launcher_rank)
-    monkeypatch.setattr(sys, 'argv', [
-        'train.py', '--amp', '--launcher', 'pytorch', '--local-rank', '3',
-        '--cfg-options', 'a=1'
-    ])
+        monkeypatch.delenv('LOCAL_RANK')
     parser = argparse.ArgumentParser()
     add_run_options(parser)
-    args = parse_run_args(parser)
+    args = parse_run_args(parser, [
+        '--amp', '--launcher', 'pytorch', '--local-rank', '3',
+        '--cfg-options', 'a=1'
+    ])
     assert args.amp and args.launcher == 'pytorch'
     assert args.cfg_options == {'a': 1}
     assert os.environ['LOCAL_RANK'] == local_rank

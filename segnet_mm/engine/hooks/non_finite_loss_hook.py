@@ -12,6 +12,7 @@ class NonFiniteLossError(RuntimeError):
     """The training loss, or the weights, became NaN or infinite."""
 
 
+@torch.no_grad()
 def non_finite_indices(tensors: Sequence[torch.Tensor]) -> List[int]:
     """The positions of the tensors holding a NaN or an infinity.
 
@@ -28,8 +29,13 @@ def non_finite_indices(tensors: Sequence[torch.Tensor]) -> List[int]:
         return []
     return [
         i for i, ok in enumerate(sums_finite.tolist())
-        if not ok and not torch.isfinite(tensors[i]).all()
+        if not ok and not torch.isfinite(_values(tensors[i])).all()
     ]
+
+
+def _values(tensor: torch.Tensor) -> torch.Tensor:
+    """A tensor's stored values (a sparse gradient's non-zeros)."""
+    return tensor.coalesce().values() if tensor.is_sparse else tensor
 
 
 @HOOKS.register_module()

@@ -67,7 +67,8 @@ def test_non_finite_indices_is_exact():
     """NaN and +-inf are found wherever they are; finite values whose sum
     overflows (the screen) are not reported."""
     big = torch.full((4, ), torch.finfo(torch.float32).max)
-    tensors = [torch.ones(3), big, torch.ones(2, 2), torch.zeros(5)]
+    big_half = torch.full((10, ), 6e4, dtype=torch.float16)
+    tensors = [torch.ones(3), big, torch.ones(2, 2), torch.zeros(5), big_half]
     assert non_finite_indices(tensors) == []
     assert non_finite_indices([]) == []
     tensors[2][1, 0] = float('nan')
@@ -75,6 +76,8 @@ def test_non_finite_indices_is_exact():
     assert non_finite_indices(tensors) == [2, 3]
     tensors[0][0] = float('inf')
     assert non_finite_indices(tensors) == [0, 2, 3]
+    sparse = torch.sparse_coo_tensor([[0, 2]], [1.0, float('nan')], (4, ))
+    assert non_finite_indices([sparse, big]) == [0]
 
 
 def test_weights_not_checked_between_saves():

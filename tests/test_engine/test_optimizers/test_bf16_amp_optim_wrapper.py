@@ -116,16 +116,16 @@ def momentum_wrapper(max_skipped_steps=3):
     return model, amp
 
 
-def train_step(model, amp, bad_grad=False, bad_value=nan):
-    """One update; ``bad_grad`` puts ``bad_value`` in one element of the
-    weight's gradient (as a bf16 backward kernel gone wrong might) while the
-    loss stays finite."""
+def train_step(model, amp, bad_grad=False, bad_value=nan, elements=1):
+    """One update; ``bad_grad`` puts ``bad_value`` in ``elements`` elements
+    of the weight's gradient (as a bf16 backward kernel gone wrong might)
+    while the loss stays finite."""
     with amp.optim_context(model):
         loss = model(torch.ones(3, 4)).float().sum()
 
     def spoil(grad):
         grad = grad.clone()
-        grad[1, 2] = bad_value
+        grad.view(-1)[-elements:] = bad_value
         return grad
 
     hook = model.weight.register_hook(
@@ -159,6 +159,17 @@ def test_skips_a_step_with_non_finite_gradients(monkeypatch, bad_value):
     train_step(model, amp)
     assert all(torch.isfinite(p).all() for p in model.parameters())
     assert not torch.equal(before[0], model.weight)
+
+
+def test_keeps_a_step_whose_finite_gradient_sums_past_float_max():
+    """Finite gradients are applied even where their sum overflows."""
+    model, amp = momentum_wrapper()
+    before = model.weight.detach().clone()
+    train_step(model, amp, bad_grad=True, bad_value=3e38, elements=2)
+    assert torch.isinf(torch.tensor([3e38, 3e38]).sum())
+    moved = (before - model.weight.detach()).view(-1)
+    assert torch.allclose(moved[-2:], torch.tensor([3e37, 3e37]))
+    assert amp._skipped_in_a_row == 0
 
 
 def test_stops_after_too_many_skipped_steps_in_a_row():
