@@ -1,10 +1,7 @@
 """demo/image_demo.py through the real CLI."""
-import subprocess
-import sys
 
 import mmcv
 
-from tests.conftest import REPO_ROOT
 from tests.utils import SMALL_MODEL, run_tool
 from tests.utils import save_small_checkpoint
 
@@ -34,11 +31,8 @@ def test_demo_on_folder_and_single_image(tmp_path, camvid_root):
 def test_demo_names_a_folder_without_images(tmp_path):
     empty = tmp_path / 'empty'
     empty.mkdir()
-    proc = subprocess.run([
-        sys.executable, 'demo/image_demo.py', str(empty),
-        'configs/segnet_camvid.py', 'unused.pth', '--out-dir',
-        str(tmp_path / 'out')
-    ], cwd=REPO_ROOT, capture_output=True, text=True)
-    assert proc.returncode != 0
-    assert 'FileNotFoundError: no images' in proc.stderr
-    assert str(empty) in proc.stderr
+    printed = run_tool('demo/image_demo.py', empty, 'configs/segnet_camvid.py',
+                       'unused.pth', '--out-dir', tmp_path / 'out',
+                       fails=True)
+    assert 'FileNotFoundError: no images' in printed
+    assert str(empty) in printed

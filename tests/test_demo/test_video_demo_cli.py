@@ -1,15 +1,12 @@
 """demo/video_demo.py end to end on a video the test writes: output
 size, frame rate and count; masks equal demo/image_demo.py's on the same
 frames; the uncertainty panel; each bad input named before model work."""
-import subprocess
-import sys
 
 import cv2
 import numpy as np
 import pytest
 
 from segnet_mm.engine import cpu_has_bf16_hardware
-from tests.conftest import REPO_ROOT
 from tests.data_utils import write_synthetic_camvid
 from tests.utils import (BAYESIAN_CONFIG, CONFIG, SMALL_MODEL, run_tool,
                          save_small_checkpoint)
@@ -101,9 +98,7 @@ def test_bad_input_named_before_model_work(tmp_path, video, case):
         'extension': (video, tmp_path / 'o.gif', 'o.gif: the extension'),
     }[case]
     # The checkpoint does not exist: any model work would fail on it first.
-    proc = subprocess.run(
-        [sys.executable, 'demo/video_demo.py', str(source), str(CONFIG),
-         str(tmp_path / 'no.pth'), '--out', str(out)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode != 0
-    assert message in proc.stderr and 'no.pth' not in proc.stderr
+    printed = run_tool('demo/video_demo.py', source, CONFIG,
+                       tmp_path / 'no.pth', '--out', out, fails=True,
+                       timeout=300)
+    assert message in printed and 'no.pth' not in printed

@@ -5,6 +5,7 @@ from mmengine.config import Config
 
 from segnet_mm.utils import ConfigCheckError, check_config
 from tests.conftest import REPO_ROOT
+from tests.utils import run_tool
 
 
 def camvid_cfg(root=None, name='segnet_camvid.py'):
@@ -97,16 +98,10 @@ def test_crop_check_uses_the_smallest_random_resize(tmp_path):
 
 
 def test_train_cli_rejects_bad_config(tmp_path):
-    import subprocess
-    import sys
-    proc = subprocess.run([
-        sys.executable, 'tools/train.py', 'configs/segnet_camvid.py',
-        '--work-dir', str(tmp_path), '--cfg-options',
-        'model.decode_head.num_classes=5'
-    ], cwd=REPO_ROOT, capture_output=True, text=True)
-    assert proc.returncode != 0
-    assert 'ConfigCheckError: model.decode_head.num_classes is 5' in \
-        proc.stderr
+    printed = run_tool('tools/train.py', 'configs/segnet_camvid.py',
+                       '--work-dir', tmp_path, '--cfg-options',
+                       'model.decode_head.num_classes=5', fails=True)
+    assert 'ConfigCheckError: model.decode_head.num_classes is 5' in printed
 
 
 def test_flip_tta_pipeline_keeps_test_resolution():

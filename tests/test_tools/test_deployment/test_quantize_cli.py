@@ -2,7 +2,6 @@
 demo/image_demo.py in place of a checkpoint."""
 import importlib.util
 import json
-import subprocess
 import sys
 
 import pytest
@@ -86,8 +85,8 @@ def test_openvino_backend_model_scores_like_the_float_one(
 
 def test_out_must_fit_the_backend(trained, tmp_path):  # noqa: F811
     out = tmp_path / 'x.onnx'
-    printed = run_failing(*quantize_args(trained, out), '--backend',
-                          'openvino')
+    printed = run_tool(*quantize_args(trained, out), '--backend',
+                       'openvino', fails=True)
     assert f'--out {out}: the openvino back end writes a .xml file' in \
         printed
     assert not out.exists()
@@ -125,24 +124,17 @@ def test_wrong_input_size_is_named(trained, int8_file):  # noqa: F811
         model(torch.zeros(1, 3, 32, 32), mode='tensor')
 
 
-def run_failing(*args):
-    proc = subprocess.run([sys.executable, *map(str, args)], cwd=REPO_ROOT,
-                          capture_output=True, text=True)
-    assert proc.returncode != 0
-    return proc.stdout + proc.stderr
-
-
 def test_errors_name_the_problem(trained, tmp_path):  # noqa: F811
     out = tmp_path / 'x.onnx'
     missing = tmp_path / 'nowhere'
-    assert f'no such image or directory: {missing}' in run_failing(
-        *quantize_args(trained, out, missing))
+    assert f'no such image or directory: {missing}' in run_tool(
+        *quantize_args(trained, out, missing), fails=True)
     (tmp_path / 'empty').mkdir()
-    assert 'no images' in run_failing(
-        *quantize_args(trained, out, tmp_path / 'empty'))
+    assert 'no images' in run_tool(
+        *quantize_args(trained, out, tmp_path / 'empty'), fails=True)
     args = quantize_args(trained, out)
     args[1] = REPO_ROOT / 'configs' / 'segnet_camvid.py'  # another model
-    printed = run_failing(*args)
+    printed = run_tool(*args, fails=True)
     assert f'checkpoint {args[2]} does not fit the model of' in printed
     assert not out.exists()
 
@@ -153,13 +145,13 @@ def test_agreement_gate(trained, tmp_path):  # noqa: F811
     _, _, root = trained
     out = tmp_path / 'x.onnx'
     calibrated = root / 'train' / 'train_000.png'
-    printed = run_failing(*quantize_args(trained, out), '--check-image',
-                          calibrated)
+    printed = run_tool(*quantize_args(trained, out), '--check-image',
+                       calibrated, fails=True)
     assert f'--check-image {calibrated} is a calibration image' in printed
     assert not out.exists()
     unseen = root / 'val' / 'val_000.png'
-    printed = run_failing(*quantize_args(trained, out), '--check-image',
-                          unseen, '--min-agreement', '1.5')
+    printed = run_tool(*quantize_args(trained, out), '--check-image',
+                       unseen, '--min-agreement', '1.5', fails=True)
     assert f'int8 vs float on {unseen} (not calibrated on)' in printed
     assert 'is below --min-agreement 1.5' in printed
 
