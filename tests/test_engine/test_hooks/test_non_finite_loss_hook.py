@@ -76,7 +76,8 @@ def test_non_finite_indices_is_exact():
     assert non_finite_indices(tensors) == [2, 3]
     tensors[0][0] = float('inf')
     assert non_finite_indices(tensors) == [0, 2, 3]
-    sparse = torch.sparse_coo_tensor([[0, 2]], [1.0, float('nan')], (4, ))
+    sparse = torch.sparse_coo_tensor([[0, 2]], [1.0, float('nan')], (4, ),
+                                     check_invariants=True)
     assert non_finite_indices([sparse, big]) == [0]
 
 
