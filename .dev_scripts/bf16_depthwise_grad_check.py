@@ -54,12 +54,14 @@ def check_model(config, steps):
     from mmseg.registry import MODELS
     from mmseg.structures import SegDataSample
     from mmseg.utils import register_all_modules
-    import segnet_mm  # noqa: F401
+    from segnet_mm.engine.hooks.non_finite_loss_hook import \
+        non_finite_indices
     register_all_modules()
     cfg = Config.fromfile(config)
     model = MODELS.build(cfg.model).train().to(
         memory_format=torch.channels_last)
-    names = {p: name for name, p in model.named_parameters()}
+    named = [(name, p) for name, p in model.named_parameters()
+             if p.requires_grad]
     optimizer = torch.optim.SGD(
         model.parameters(), lr=cfg.optim_wrapper.optimizer.lr, momentum=0.9)
     h, w = cfg.crop_size
@@ -79,8 +81,8 @@ def check_model(config, steps):
         loss = sum(v for k, v in losses.items() if 'loss' in k)
         optimizer.zero_grad()
         loss.backward()
-        bad = [names[p] for p in model.parameters()
-               if p.grad is not None and not torch.isfinite(p.grad).all()]
+        bad = [named[i][0] for i in non_finite_indices(
+            [p.grad for _, p in named])]
         print(f'step {step}: loss {loss.item():.4f}, non-finite gradients: '
               f'{bad or "none"}', flush=True)
         if not bad:
