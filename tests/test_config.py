@@ -61,3 +61,33 @@ def test_cpu_recipe_within_yardstick_budget():
     model = MODELS.build(cfg.model)
     params = sum(p.numel() for p in model.parameters())
     assert abs(params - 29.45e6) / 29.45e6 < 0.005
+
+
+def test_bayesian_segnet_basic_cpu_is_the_benchmark_recipe_in_fp32():
+    """The shipped CPU weights' config: the Bayesian SegNet-Basic benchmark
+    config with the computed class weights (docs/segnet_family.md), fp32,
+    and calibration scored on test; nothing else differs."""
+    bench = Config.fromfile(
+        REPO_ROOT /
+        'configs/benchmark/bayesian-segnet-basic_1xb8-3k_camvid-180x240.py')
+    cpu = Config.fromfile(
+        REPO_ROOT / 'configs/bayesian-segnet-basic_camvid_cpu.py')
+    changed = {'model', 'optim_wrapper', 'val_cfg', 'test_cfg',
+               'test_evaluator'}
+    assert set(cpu.keys()) == set(bench.keys())
+    for key in bench.keys() - changed:
+        assert cpu[key] == bench[key], key
+    model = cpu.model.to_dict()
+    cross_entropy = model['decode_head']['loss_decode'][0]
+    assert cross_entropy.pop('class_weight') == [
+        0.2794, 0.2018, 4.7889, 0.1491, 1.0000, 0.4235, 3.8464, 1.9798,
+        0.7890, 6.3847, 8.8193
+    ]
+    cross_entropy['class_weight'] = bench.class_weight
+    assert model == bench.model.to_dict()
+    assert cpu.optim_wrapper == dict(bench.optim_wrapper, type='OptimWrapper')
+    for loop in ('val_cfg', 'test_cfg'):
+        assert cpu[loop] == dict(bench[loop], fp16=False)
+    assert cpu.test_evaluator == [
+        *bench.test_evaluator, dict(type='CalibrationMetric')
+    ]
