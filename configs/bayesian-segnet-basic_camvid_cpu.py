@@ -17,13 +17,7 @@ model = dict(
             class_weight=[
                 0.2794, 0.2018, 4.7889, 0.1491, 1.0000, 0.4235, 3.8464,
                 1.9798, 0.7890, 6.3847, 8.8193
-            ]),
-        dict(
-            type='LovaszLoss',
-            loss_type='multi_class',
-            per_image=False,
-            reduction='none',
-            loss_weight=1.0)
+            ]), {{_base_.lovasz_loss}}
     ]))
 optim_wrapper = dict(type='OptimWrapper')
 val_cfg = dict(fp16=False)
