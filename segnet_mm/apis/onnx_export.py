@@ -16,6 +16,7 @@ the weights are the same for both, so export with the default.
 Uses PyTorch's TorchScript-based exporter (``dynamo=False``): the
 torch.export-based default needs ``onnxscript``.
 """
+import os
 import os.path as osp
 from typing import NamedTuple, Optional, Sequence, Tuple
 
@@ -56,13 +57,28 @@ class OnnxCheck(NamedTuple):
                 f'diff| {self.max_abs_diff:.3e} (max |logit| '
                 f'{self.max_abs_logit:.3e})')
 
-    def require(self, min_agreement: float, digits: int) -> None:
+    def require(self, min_agreement: float, digits: int,
+                model_file: str) -> None:
         """Exit with an error naming both values when the agreement is
-        below ``min_agreement`` (a tool's ``--min-agreement``)."""
+        below ``min_agreement`` (a tool's ``--min-agreement``), once the
+        refused ``model_file`` is removed (with an OpenVINO ``.xml``'s
+        ``.bin``), so no file the check refused is left to be used."""
         if self.agreement < min_agreement:
+            for path in model_files(model_file):
+                if osp.isfile(path):
+                    os.remove(path)
             raise SystemExit(
                 f'argmax agreement {self.agreement:.{digits}f} is below '
-                f'--min-agreement {min_agreement}')
+                f'--min-agreement {min_agreement}: {model_file} is removed '
+                '(a lower --min-agreement keeps it)')
+
+
+def model_files(model_file: str) -> Tuple[str, ...]:
+    """The files a deployed model is made of: ``model_file``, and the
+    ``.bin`` of weights beside an OpenVINO ``.xml``."""
+    stem, suffix = osp.splitext(str(model_file))
+    return (str(model_file), stem + '.bin') if suffix.lower() == '.xml' \
+        else (str(model_file), )
 
 
 def _rounded(values: Tensor) -> str:

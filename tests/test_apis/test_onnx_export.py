@@ -99,3 +99,18 @@ def test_export_refuses_mc_dropout(tmp_path, camvid_root):
         BAYESIAN_CONFIG, ckpt, 'cpu',
         cfg_options(SMALL_MODEL + ['model.mc_samples=1']))
     assert export_onnx(averaging, str(out), (32, 48)) == str(out)
+
+
+def test_refused_model_is_removed_with_its_weights(tmp_path):
+    """Below the agreement gate the deployed model is removed (an OpenVINO
+    IR's .xml and .bin); at or above it nothing is touched."""
+    from segnet_mm.apis.onnx_export import OnnxCheck
+    xml, weights, other = (tmp_path / n for n in ('m.xml', 'm.bin', 'o.bin'))
+    for path in (xml, weights, other):
+        path.write_text('x')
+    check = OnnxCheck(0.9, 0.1, 1.0, (4, 4))
+    check.require(0.9, 2, str(xml))
+    assert xml.exists() and weights.exists()
+    with pytest.raises(SystemExit, match=f'below --min-agreement 0.95: {xml}'):
+        check.require(0.95, 2, str(xml))
+    assert not xml.exists() and not weights.exists() and other.exists()

@@ -40,7 +40,7 @@ def main():
           f'{check.shape[0]}x{check.shape[1]})')
     print(f'onnxruntime vs PyTorch on {args.image or "a random image"}: '
           f'{check.summary(6)}')
-    check.require(args.min_agreement, 6)
+    check.require(args.min_agreement, 6, args.out)
 
 
 if __name__ == '__main__':

@@ -94,7 +94,7 @@ def main():
           f"{', input conv in float' if args.float_input_conv else ''})")
     print(f'int8 vs float on {check_image} (not calibrated on): '
           f'{check.summary(4)}')
-    check.require(args.min_agreement, 4)
+    check.require(args.min_agreement, 4, args.out)
 
 
 if __name__ == '__main__':

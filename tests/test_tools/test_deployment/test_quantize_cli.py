@@ -153,7 +153,8 @@ def test_agreement_gate(trained, tmp_path):  # noqa: F811
     printed = run_tool(*quantize_args(trained, out), '--check-image',
                        unseen, '--min-agreement', '1.5', fails=True)
     assert f'int8 vs float on {unseen} (not calibrated on)' in printed
-    assert 'is below --min-agreement 1.5' in printed
+    assert f'is below --min-agreement 1.5: {out} is removed' in printed
+    assert not out.exists()
 
 
 def test_quantizes_on_a_cpu_without_vnni(trained, tmp_path,  # noqa: F811
