@@ -13,9 +13,11 @@ against ONNX Runtime's peak of the same precision. Every path runs on the
 same input (:func:`~.timing.benchmark_input`) with the same number of threads
 (``torch.set_num_threads``, ONNX Runtime's ``intra_op_num_threads``,
 OpenVINO's ``INFERENCE_NUM_THREADS`` with the 'LATENCY' hint) and reports
-the median of its timed runs. Weights are freshly initialised:
-speed does not depend on their values (accuracy is ``tools/test.py``'s
-job)."""
+the median of its timed runs. Weights are freshly initialised and the
+int8 paths calibrated on two random images, unless a checkpoint and
+calibration images are given (the deployed files are then those
+``tools/deployment/quantize.py`` makes of them; accuracy is
+``tools/test.py``'s job)."""
 import os
 import tempfile
 from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
@@ -46,15 +48,22 @@ DEPLOYED = ('onnxruntime', 'openvino', 'pt2e')
 WARMUP = 2
 
 
-def _model(config: str, name: str, channels_last: bool) -> torch.nn.Module:
-    """The config's freshly built model in eval mode; a ``FLAT_PATHS``
+def _model(config: str, name: str, channels_last: bool,
+           checkpoint: Optional[str] = None) -> torch.nn.Module:
+    """The config's model in eval mode, with the weights of
+    ``checkpoint`` if given (else freshly initialised); a ``FLAT_PATHS``
     name builds SegNet with the flat-index formulation."""
     from mmengine.config import Config
+
+    from ..apis.inference import load_weights
     cfg = Config.fromfile(config)
     if name.endswith(FLAT):
         cfg.model.backbone.window_codes = 'flat'
         cfg.model.decode_head.unpool = 'where'
-    return build_model(cfg, channels_last=channels_last).eval()
+    model = build_model(cfg, channels_last=channels_last).eval()
+    if checkpoint:
+        load_weights(model, checkpoint, config)
+    return model
 
 
 class PathSpeed(NamedTuple):
@@ -81,10 +90,16 @@ class PathSpeed(NamedTuple):
     op_ms: Optional[Dict[str, float]] = None
 
 
-def _path_runner(name: str, config: str, onnx_file: Optional[str],
-                 threads: int) -> Tuple[Callable[[np.ndarray], object], int]:
+def _path_runner(
+        name: str,
+        config: str,
+        onnx_file: Optional[str],
+        threads: int,
+        checkpoint: Optional[str] = None
+) -> Tuple[Callable[[np.ndarray], object], int]:
     """``run(x)``: one inference of path ``name`` on a (1, 3, H, W) float32
-    array, returning its logits; and the threads it runs on."""
+    array, returning its logits; and the threads it runs on. A PyTorch path
+    runs ``checkpoint``'s weights if given."""
     if name.startswith('onnxruntime'):
         from ..models.segmentors.onnxruntime_segmentor import \
             onnxruntime_session
@@ -110,7 +125,7 @@ def _path_runner(name: str, config: str, onnx_file: Optional[str],
         return (lambda x: compiled(torch.from_numpy(x)),
                 torch.get_num_threads())
     bf16 = name == 'bf16'
-    model = _model(config, name, bf16)
+    model = _model(config, name, bf16, checkpoint)
     layout = torch.channels_last if bf16 else torch.contiguous_format
 
     def run(x: np.ndarray) -> Tensor:
@@ -124,12 +139,13 @@ def _path_runner(name: str, config: str, onnx_file: Optional[str],
 
 def _measure_path(name: str, config: str, shape: Sequence[int],
                   onnx_file: Optional[str], iters: int, threads: int,
-                  profile: bool = False) -> PathSpeed:
+                  profile: bool = False,
+                  checkpoint: Optional[str] = None) -> PathSpeed:
     """One path, in the calling (fresh) process; an ONNX Runtime path
     profiled per op kind too if ``profile`` (after the timing, in
     another session)."""
     torch.set_num_threads(threads)
-    run, used = _path_runner(name, config, onnx_file, threads)
+    run, used = _path_runner(name, config, onnx_file, threads, checkpoint)
     x = benchmark_input(shape)
     seconds = median_seconds(lambda: run(x), WARMUP, iters)
     if name.startswith(DEPLOYED):
@@ -143,13 +159,30 @@ def _measure_path(name: str, config: str, shape: Sequence[int],
     return PathSpeed(name, seconds * 1e3, peak, peak_rss_mib(), used, op_ms)
 
 
-def _export(config: str, shape: Sequence[int], out_dir: str,
-            paths: Sequence[str]) -> Dict[str, str]:
+def _random_images(out_dir: str, shape: Sequence[int], num: int) -> List[str]:
+    """``num`` PNG images of random pixels, (H, W) ``shape``, written to
+    ``out_dir``."""
+    import cv2
+    rng = np.random.default_rng(0)
+    images = [os.path.join(out_dir, f'calib_{i}.png') for i in range(num)]
+    for image in images:
+        cv2.imwrite(image, rng.integers(0, 256, (*shape, 3), dtype=np.uint8))
+    return images
+
+
+def _export(config: str,
+            shape: Sequence[int],
+            out_dir: str,
+            paths: Sequence[str],
+            checkpoint: Optional[str] = None,
+            calib_images: Sequence[str] = (),
+            float_input_conv: bool = False) -> Dict[str, str]:
     """The ONNX file of each ONNX Runtime path of ``paths`` (the IR of each
     OpenVINO path, the program of a PT2E one), exported from the config's
-    freshly built model (the same weights for every path), int8 calibrated
-    on two random images."""
-    import cv2
+    model with ``checkpoint``'s weights, or freshly initialised ones (the
+    same for every path); int8 calibrated on ``calib_images``, or on two
+    random images, its input convolution kept in float if
+    ``float_input_conv``."""
 
     from ..apis import (export_onnx, export_openvino, quantize_int8,
                         quantize_int8_openvino)
@@ -159,22 +192,18 @@ def _export(config: str, shape: Sequence[int], out_dir: str,
         'openvino': ('.xml', export_openvino, quantize_int8_openvino),
         'pt2e': ('.pt2', None, quantize_pt2e_int8)
     }
-    rng = np.random.default_rng(0)
-    images = []
-    for i in range(2):
-        images.append(os.path.join(out_dir, f'calib_{i}.png'))
-        cv2.imwrite(images[-1],
-                    rng.integers(0, 256, (*shape, 3), dtype=np.uint8))
+    images = list(calib_images) or _random_images(out_dir, shape, 2)
     files, state = {}, None
     for i, name in enumerate(p for p in paths if p.startswith(DEPLOYED)):
-        model = _model(config, name, False)
+        model = _model(config, name, False, checkpoint)
         if state is None:
             state = model.state_dict()
         model.load_state_dict(state)
         suffix, export, quantize = writers[name.split()[0]]
         files[name] = os.path.join(out_dir, f'{i}{suffix}')
         if 'int8' in name:
-            quantize(model, files[name], images, shape)
+            quantize(model, files[name], images, shape,
+                     float_input_conv=float_input_conv)
         else:
             export(model, files[name], shape)
     return files
@@ -184,7 +213,10 @@ def time_inference_paths(config: str, shape: Sequence[int] = (360, 480),
                          paths: Sequence[str] = PATHS, iters: int = 5,
                          threads: Optional[int] = None,
                          runner: Optional[Callable] = None,
-                         profile: bool = False) -> List[PathSpeed]:
+                         profile: bool = False,
+                         checkpoint: Optional[str] = None,
+                         calib_images: Sequence[str] = (),
+                         float_input_conv: bool = False) -> List[PathSpeed]:
     """Measure ``paths`` of ``config`` one after another, each in a fresh
     process (so each peak memory is its own).
 
@@ -200,9 +232,18 @@ def time_inference_paths(config: str, shape: Sequence[int] = (360, 480),
             measurement; default: :func:`~.timing.in_fresh_process`.
         profile (bool): Also profile each ONNX Runtime path per op kind
             (``PathSpeed.op_ms``), ``iters`` runs. Default: False.
+        checkpoint (str, optional): Weights of every path; None measures
+            freshly initialised ones. Default: None.
+        calib_images (Sequence[str]): Images the int8 paths are calibrated
+            on (resized to ``shape``, as ``tools/deployment/quantize.py``
+            does); empty calibrates on two random images. Default: ().
+        float_input_conv (bool): Keep the input convolution of the int8
+            paths in float. Default: False.
 
     Raises:
         ValueError: naming unknown paths.
+        RuntimeError: naming the checkpoint and the config if the weights
+            do not fit the config's model.
     """
     unknown = set(paths) - set(ALL_PATHS)
     if unknown:
@@ -211,9 +252,11 @@ def time_inference_paths(config: str, shape: Sequence[int] = (360, 480),
     threads = threads or len(os.sched_getaffinity(0))
     run = runner or in_fresh_process
     with tempfile.TemporaryDirectory() as tmp:
-        files = run(_export, config, tuple(shape), tmp, tuple(paths)) if any(
-            p.startswith(DEPLOYED) for p in paths) else {}
+        files = run(_export, config, tuple(shape), tmp, tuple(paths),
+                    checkpoint, tuple(calib_images),
+                    float_input_conv) if any(
+                        p.startswith(DEPLOYED) for p in paths) else {}
         return [
             run(_measure_path, name, config, tuple(shape), files.get(name),
-                iters, threads, profile) for name in paths
+                iters, threads, profile, checkpoint) for name in paths
         ]

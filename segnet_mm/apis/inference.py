@@ -83,7 +83,6 @@ def init_segmentor(config: Union[PathLike, Config],
         RuntimeError: naming the checkpoint and the config if the weights do
             not fit the config's model.
     """
-    enable_safe_checkpoints()
     if is_runtime_model(checkpoint):
         return init_runtime_segmentor(config, checkpoint, cfg_options)
     model = init_model(
@@ -91,17 +90,30 @@ def init_segmentor(config: Union[PathLike, Config],
         None,
         device=device,
         cfg_options=cfg_options)
-    try:
-        ckpt = load_checkpoint(
-            model, str(checkpoint), map_location='cpu', strict=True)
-    except RuntimeError as err:
-        raise RuntimeError(f'checkpoint {checkpoint} does not fit the model '
-                           f'of {config}: {err}') from err
+    ckpt = load_weights(model, checkpoint, config)
     meta = ckpt.get('meta', {}).get('dataset_meta')
     model.dataset_meta = (
         dict(classes=tuple(meta['classes']), palette=list(meta['palette']))
         if meta else dataset_meta_from_config(model.cfg))
     return model
+
+
+def load_weights(model: BaseSegmentor, checkpoint: PathLike,
+                 config: Union[PathLike, Config]) -> dict:
+    """Load ``checkpoint`` into ``model`` (built from ``config``), every
+    key of each matching, on the CPU; returns the checkpoint.
+
+    Raises:
+        RuntimeError: naming the checkpoint and the config if the weights do
+            not fit the model.
+    """
+    enable_safe_checkpoints()
+    try:
+        return load_checkpoint(
+            model, str(checkpoint), map_location='cpu', strict=True)
+    except RuntimeError as err:
+        raise RuntimeError(f'checkpoint {checkpoint} does not fit the model '
+                           f'of {config}: {err}') from err
 
 
 def is_runtime_model(checkpoint: PathLike) -> bool:

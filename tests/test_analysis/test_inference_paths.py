@@ -132,3 +132,65 @@ def test_pt2e_path(tmp_path, monkeypatch):
                                 threads=1, runner=in_process)
     assert [(r.name, r.threads) for r in rows] == [('pt2e int8', 1)]
     assert len(compiled) == 1 and rows[0].ms > 0
+
+
+def test_paths_run_the_checkpoint_calibrated_on_given_images(
+        tmp_path, monkeypatch):
+    """With a checkpoint, the PyTorch and the exported paths run its weights
+    (their logits are the checkpoint's model's) and the int8 path is
+    calibrated on the images given; weights that do not fit the config are
+    refused, naming the checkpoint."""
+    import cv2
+    from mmengine.runner import save_checkpoint
+
+    import segnet_mm.apis
+    from segnet_mm.apis import init_segmentor
+    from tests.utils import save_small_checkpoint, write_small_config
+    config = str(write_small_config(tmp_path / 'small.py'))
+    checkpoint = str(save_small_checkpoint(tmp_path / 'small.pth'))
+    images = []
+    for i in range(3):
+        images.append(str(tmp_path / f'{i}.png'))
+        cv2.imwrite(images[-1], np.full((32, 48, 3), 60 * i, np.uint8))
+    calibrated = []
+    quantize = segnet_mm.apis.quantize_int8
+
+    def spy(model, out_file, calib_images, *args, **kwargs):
+        calibrated.append(list(calib_images))
+        return quantize(model, out_file, calib_images, *args, **kwargs)
+
+    monkeypatch.setattr(segnet_mm.apis, 'quantize_int8', spy)
+    runs = {}
+    path_runner = inference_paths._path_runner
+
+    def recording_runner(name, *args):
+        runs[name] = path_runner(name, *args)[0]
+        return runs[name], 1
+
+    monkeypatch.setattr(inference_paths, '_path_runner', recording_runner)
+    threads = torch.get_num_threads()
+
+    def in_process(fn, *args):
+        try:
+            return fn(*args)
+        finally:
+            torch.set_num_threads(threads)
+
+    paths = ('fp32', 'onnxruntime fp32', 'onnxruntime int8')
+    time_inference_paths(config, (32, 48), paths, iters=1, threads=1,
+                         runner=in_process, checkpoint=checkpoint,
+                         calib_images=images)
+    assert calibrated == [images]
+    x = benchmark_input((32, 48))
+    with torch.no_grad():
+        expected = init_segmentor(config, checkpoint)(
+            torch.from_numpy(x), mode='tensor').numpy()
+    np.testing.assert_allclose(
+        np.asarray(runs['fp32'](x)), expected, atol=1e-6)
+    np.testing.assert_allclose(
+        runs['onnxruntime fp32'](x), expected, atol=1e-4)
+    save_checkpoint(dict(state_dict={}), str(tmp_path / 'empty.pth'))
+    with pytest.raises(RuntimeError, match='empty.pth does not fit'):
+        time_inference_paths(config, (32, 48), ('fp32', ), iters=1,
+                             threads=1, runner=in_process,
+                             checkpoint=str(tmp_path / 'empty.pth'))

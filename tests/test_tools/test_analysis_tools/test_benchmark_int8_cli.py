@@ -2,26 +2,40 @@
 SegNet."""
 import json
 
+import cv2
+import numpy as np
+
 from segnet_mm.utils import read_cpuinfo
-from tests.utils import run_tool, write_small_config
+from tests.utils import run_tool, save_small_checkpoint, write_small_config
 
 
-def test_names_the_cpu_and_the_threads(tmp_path):
+def test_names_the_cpu_threads_weights_and_calibration(tmp_path):
     config = write_small_config(tmp_path / 'small.py')
+    checkpoint = save_small_checkpoint(tmp_path / 'small.pth')
+    calib_dir = tmp_path / 'calib'
+    calib_dir.mkdir()
+    for i in range(3):
+        cv2.imwrite(str(calib_dir / f'{i}.png'),
+                    np.full((32, 48, 3), 60 * i, np.uint8))
     out = tmp_path / 'rows.json'
     printed = run_tool('tools/analysis_tools/benchmark_int8.py', config,
-                       '--shape', 32, 48, '--iters', 1, '--threads', 1,
-                       '--paths',
-                       'onnxruntime fp32', '--out', out)
+                       '--checkpoint', checkpoint, '--calib-dir', calib_dir,
+                       '--num-calib', 2, '--shape', 32, 48, '--iters', 1,
+                       '--threads', 1, '--paths', 'onnxruntime int8',
+                       '--out', out)
     cpu = read_cpuinfo()
     assert cpu.known, 'this test reads /proc/cpuinfo'
     line = f'CPU: {cpu.model} (avx2 {"yes" if "avx2" in cpu.flags else "no"}'
     assert line in printed
     assert 'avx512_vnni ' in printed and 'amx_int8 ' in printed
     assert 'threads: 1 per path' in printed
-    assert 'median of 1 runs' in printed
+    assert (f'median of 1 runs; {checkpoint}, int8 calibrated on 2 '
+            f'image(s) of {calib_dir}') in printed
     saved = json.loads(out.read_text())
     assert saved['cpu'] == cpu.describe() and saved['threads'] == 1
+    assert saved['checkpoint'] == str(checkpoint)
+    assert saved['calib_images'] == [
+        str(calib_dir / '0.png'), str(calib_dir / '2.png')]
     assert [r['threads'] for r in saved['rows']] == [1]
 
 
