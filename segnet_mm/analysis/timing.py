@@ -4,6 +4,7 @@ peak rate of a square matrix product in PyTorch and in ONNX Runtime (the
 two libraries the inference paths run on), peak memory (tensors, from the
 profiler, or the process's resident set), the input images are timed on,
 and running one measurement in a fresh process."""
+import multiprocessing
 import resource
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -146,11 +147,13 @@ def benchmark_input(shape: Sequence[int]) -> np.ndarray:
                                                     np.float32)
 
 
-def _registered_call(fn: Callable, *args):
+def _registered_call(start_method: str, fn: Callable, *args):
     """``fn(*args)`` after registering mmseg's and our modules, as a
-    freshly spawned process needs."""
+    freshly spawned process needs, with ``start_method`` for the processes
+    it starts in turn."""
     from mmseg.utils import register_all_modules
     import segnet_mm  # noqa: F401
+    multiprocessing.set_start_method(start_method, force=True)
     register_all_modules()
     return fn(*args)
 
@@ -159,6 +162,15 @@ def in_fresh_process(fn: Callable, *args):
     """``fn(*args)`` in a freshly spawned process, mmseg's and our modules
     registered there (so its peak memory and warm caches are its own); an
     exception there is raised here. ``fn``, ``args`` and the result must
-    pickle."""
+    pickle.
+
+    A process the libraries start from there is started as from this
+    process (fork on Linux), not spawned, as a spawned process's children
+    are by default: a spawned child imports this process's modules again
+    (torch, mmseg: seconds on both cores of a 2-core CPU), and OpenVINO's
+    import starts one to send its usage telemetry, which slowed the first
+    seconds of every OpenVINO timing by 1.7x (docs/deployment.md)."""
+    start_method = multiprocessing.get_start_method()
     with ProcessPoolExecutor(1, mp_context=get_context('spawn')) as pool:
-        return pool.submit(_registered_call, fn, *args).result()
+        return pool.submit(_registered_call, start_method, fn,
+                           *args).result()

@@ -73,3 +73,14 @@ def test_in_fresh_process_runs_elsewhere_and_raises_here():
     assert timing.in_fresh_process(os.getpid) != os.getpid()
     with pytest.raises(ValueError, match='invalid literal'):
         timing.in_fresh_process(int, 'x')
+
+
+def _start_method() -> str:
+    import multiprocessing
+    return multiprocessing.get_start_method()
+
+
+def test_fresh_process_starts_processes_as_this_one_does():
+    """Not spawned (a spawned process's default), which imports torch
+    again beside the measurement."""
+    assert timing.in_fresh_process(_start_method) == _start_method()
