@@ -18,17 +18,22 @@ torch.export-based default needs ``onnxscript``.
 """
 import os
 import os.path as osp
-from typing import NamedTuple, Optional, Sequence, Tuple
+import shutil
+import tempfile
+from contextlib import contextmanager
+from typing import Iterator, NamedTuple, Optional, Sequence, Tuple
 
 import mmcv
 import numpy as np
 import torch
+from mmengine.utils import mkdir_or_exist
 from torch import Tensor
 
 from mmseg.models import BaseSegmentor
 from mmseg.registry import MODELS
 from ..models.segmentors.runtime_segmentor import runtime_segmentor_cfg
 from ..models.utils import SegmentorLogits
+from ..utils.typing_utils import PathLike
 
 # The window codes add uint8 tensors, which ONNX's Add takes from opset 14.
 MIN_OPSET = 14
@@ -57,28 +62,42 @@ class OnnxCheck(NamedTuple):
                 f'diff| {self.max_abs_diff:.3e} (max |logit| '
                 f'{self.max_abs_logit:.3e})')
 
-    def require(self, min_agreement: float, digits: int,
-                model_file: str) -> None:
+    def require(self, min_agreement: float, digits: int) -> None:
         """Exit with an error naming both values when the agreement is
-        below ``min_agreement`` (a tool's ``--min-agreement``), once the
-        refused ``model_file`` is removed (with an OpenVINO ``.xml``'s
-        ``.bin``), so no file the check refused is left to be used."""
+        below ``min_agreement`` (a tool's ``--min-agreement``)."""
         if self.agreement < min_agreement:
-            for path in model_files(model_file):
-                if osp.isfile(path):
-                    os.remove(path)
             raise SystemExit(
                 f'argmax agreement {self.agreement:.{digits}f} is below '
-                f'--min-agreement {min_agreement}: {model_file} is removed '
-                '(a lower --min-agreement keeps it)')
+                f'--min-agreement {min_agreement}: the model is not written '
+                '(a lower --min-agreement accepts it)')
 
 
-def model_files(model_file: str) -> Tuple[str, ...]:
+def model_files(model_file: PathLike) -> Tuple[str, ...]:
     """The files a deployed model is made of: ``model_file``, and the
     ``.bin`` of weights beside an OpenVINO ``.xml``."""
     stem, suffix = osp.splitext(str(model_file))
     return (str(model_file), stem + '.bin') if suffix.lower() == '.xml' \
         else (str(model_file), )
+
+
+@contextmanager
+def written_if_accepted(out_file: PathLike) -> Iterator[str]:
+    """A path to write a deployed model to, in a temporary folder beside
+    ``out_file``: its files (:func:`model_files`) take ``out_file``'s place
+    when the block ends normally, and are discarded when it raises or exits
+    (a check refusing the model), so a refused model is never written and a
+    file already at ``out_file`` stays as it was."""
+    out_dir = osp.dirname(osp.abspath(str(out_file)))
+    mkdir_or_exist(out_dir)
+    folder = tempfile.mkdtemp(prefix='.unchecked-', dir=out_dir)
+    staged = osp.join(folder, osp.basename(str(out_file)))
+    try:
+        yield staged
+        for src, dst in zip(model_files(staged), model_files(out_file)):
+            if osp.isfile(src):
+                os.replace(src, dst)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _rounded(values: Tensor) -> str:

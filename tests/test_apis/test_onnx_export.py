@@ -1,4 +1,6 @@
 """ONNX export of the index-unpooling SegNet, checked with onnxruntime."""
+from pathlib import Path
+
 import mmcv
 import numpy as np
 import onnx  # setup.py's onnx extra, installed by the set-up command
@@ -101,16 +103,22 @@ def test_export_refuses_mc_dropout(tmp_path, camvid_root):
     assert export_onnx(averaging, str(out), (32, 48)) == str(out)
 
 
-def test_refused_model_is_removed_with_its_weights(tmp_path):
-    """Below the agreement gate the deployed model is removed (an OpenVINO
-    IR's .xml and .bin); at or above it nothing is touched."""
-    from segnet_mm.apis.onnx_export import OnnxCheck
-    xml, weights, other = (tmp_path / n for n in ('m.xml', 'm.bin', 'o.bin'))
-    for path in (xml, weights, other):
-        path.write_text('x')
-    check = OnnxCheck(0.9, 0.1, 1.0, (4, 4))
-    check.require(0.9, 2, str(xml))
-    assert xml.exists() and weights.exists()
-    with pytest.raises(SystemExit, match=f'below --min-agreement 0.95: {xml}'):
-        check.require(0.95, 2, str(xml))
-    assert not xml.exists() and not weights.exists() and other.exists()
+def test_model_is_written_only_if_accepted(tmp_path):
+    """A deployed model (an OpenVINO IR's .xml and .bin) takes --out's place
+    when its check passes; when the check refuses it, nothing is written and
+    a model already at --out stays as it was."""
+    from segnet_mm.apis.onnx_export import OnnxCheck, written_if_accepted
+    out = tmp_path / 'm.xml'
+    with written_if_accepted(out) as unchecked:
+        for suffix in ('.xml', '.bin'):
+            Path(unchecked).with_suffix(suffix).write_text('accepted')
+        OnnxCheck(0.9, 0.1, 1.0, (4, 4)).require(0.9, 2)
+    with pytest.raises(SystemExit, match='below --min-agreement 0.95: the '
+                       'model is not written'):
+        with written_if_accepted(out) as unchecked:
+            for suffix in ('.xml', '.bin'):
+                Path(unchecked).with_suffix(suffix).write_text('refused')
+            OnnxCheck(0.9, 0.1, 1.0, (4, 4)).require(0.95, 2)
+    assert out.read_text() == 'accepted'
+    assert out.with_suffix('.bin').read_text() == 'accepted'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['m.bin', 'm.xml']

@@ -3,10 +3,11 @@
 [--out FILE] [--image IMG] [--opset N] [--min-agreement F]
 [--cfg-options k=v ...]``."""
 import argparse
-
+import sys
 
 from segnet_mm.apis import (check_onnx, export_onnx, init_segmentor,
                             prepare_input)
+from segnet_mm.apis.onnx_export import written_if_accepted
 from segnet_mm.utils.config_edits import add_cfg_options
 
 
@@ -24,23 +25,28 @@ def parse_args():
     parser.add_argument('--opset', type=int, default=17, help='>= 14')
     parser.add_argument(
         '--min-agreement', type=float, default=0.999,
-        help='fail if fewer pixels than this share the argmax class')
+        help='fail, writing nothing, if fewer pixels than this share the '
+        'argmax class')
     add_cfg_options(parser)
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
+    if not args.out.lower().endswith('.onnx'):
+        sys.exit(f'--out {args.out}: this tool writes an ONNX graph; name '
+                 'it *.onnx')
     model = init_segmentor(args.config, args.checkpoint, 'cpu',
                            args.cfg_options)
-    export_onnx(model, args.out, args.shape, args.opset)
-    inputs = prepare_input(model, args.shape, args.image)
-    check = check_onnx(model, args.out, inputs)
+    with written_if_accepted(args.out) as unchecked:
+        export_onnx(model, unchecked, args.shape, args.opset)
+        inputs = prepare_input(model, args.shape, args.image)
+        check = check_onnx(model, unchecked, inputs)
+        print(f'onnxruntime vs PyTorch on {args.image or "a random image"}: '
+              f'{check.summary(6)}')
+        check.require(args.min_agreement, 6)
     print(f'wrote {args.out} (opset {args.opset}, input 1x3x'
           f'{check.shape[0]}x{check.shape[1]})')
-    print(f'onnxruntime vs PyTorch on {args.image or "a random image"}: '
-          f'{check.summary(6)}')
-    check.require(args.min_agreement, 6, args.out)
 
 
 if __name__ == '__main__':

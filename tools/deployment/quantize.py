@@ -7,9 +7,9 @@ OpenVINO + NNCF): ``python tools/deployment/quantize.py CONFIG CHECKPOINT
 
 The int8 model is then checked against the float one on an image the
 calibration did not see (default: the first image of DIR it left out), and
-the tool fails below ``--min-agreement``. The int8 ``.onnx`` (or OpenVINO
-``.xml``) then takes the checkpoint's place in ``tools/test.py``,
-``demo/image_demo.py`` and ``demo/video_demo.py``.
+the tool fails below ``--min-agreement``, writing nothing. The int8
+``.onnx`` (or OpenVINO ``.xml``) then takes the checkpoint's place in
+``tools/test.py``, ``demo/image_demo.py`` and ``demo/video_demo.py``.
 """
 import argparse
 import os.path as osp
@@ -19,6 +19,7 @@ import sys
 from segnet_mm.apis import (QUANTIZE_BACKENDS, calibration_images,
                             check_onnx, held_out_image, init_segmentor,
                             int8_cpu_support, prepare_input, quantize_backend)
+from segnet_mm.apis.onnx_export import written_if_accepted
 from segnet_mm.utils.config_edits import add_cfg_options
 
 
@@ -58,8 +59,8 @@ def parse_args():
         'the calibration left out')
     parser.add_argument(
         '--min-agreement', type=float, default=0.95,
-        help='fail if fewer pixels of --check-image than this get the float '
-        "model's argmax class")
+        help='fail, writing nothing, if fewer pixels of --check-image than '
+        "this get the float model's argmax class")
     add_cfg_options(parser)
     return parser.parse_args()
 
@@ -84,17 +85,18 @@ def main():
                  'one the calibration does not see')
     model = init_segmentor(args.config, args.checkpoint, 'cpu',
                            args.cfg_options)
-    backend.quantize(model, args.out, images, args.shape, args.method,
-                     float_input_conv=args.float_input_conv)
-    check = check_onnx(model, args.out,
-                       prepare_input(model, args.shape, check_image))
+    with written_if_accepted(args.out) as unchecked:
+        backend.quantize(model, unchecked, images, args.shape, args.method,
+                         float_input_conv=args.float_input_conv)
+        check = check_onnx(model, unchecked,
+                           prepare_input(model, args.shape, check_image))
+        print(f'int8 vs float on {check_image} (not calibrated on): '
+              f'{check.summary(4)}')
+        check.require(args.min_agreement, 4)
     print(f'wrote {args.out}: int8 ({backend.runtime}), input '
           f'1x3x{args.shape[0]}x{args.shape[1]}, calibrated on '
           f'{len(images)} image(s) of {args.calib_dir} ({args.method}'
           f"{', input conv in float' if args.float_input_conv else ''})")
-    print(f'int8 vs float on {check_image} (not calibrated on): '
-          f'{check.summary(4)}')
-    check.require(args.min_agreement, 4, args.out)
 
 
 if __name__ == '__main__':

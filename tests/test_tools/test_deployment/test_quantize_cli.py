@@ -150,11 +150,14 @@ def test_agreement_gate(trained, tmp_path):  # noqa: F811
     assert f'--check-image {calibrated} is a calibration image' in printed
     assert not out.exists()
     unseen = root / 'val' / 'val_000.png'
+    out.write_text('an earlier model')
     printed = run_tool(*quantize_args(trained, out), '--check-image',
                        unseen, '--min-agreement', '1.5', fails=True)
     assert f'int8 vs float on {unseen} (not calibrated on)' in printed
-    assert f'is below --min-agreement 1.5: {out} is removed' in printed
-    assert not out.exists()
+    assert 'is below --min-agreement 1.5: the model is not written' in printed
+    assert out.read_text() == 'an earlier model'
+    assert not any(p.name.startswith('.unchecked')
+                   for p in tmp_path.iterdir())
 
 
 def test_quantizes_on_a_cpu_without_vnni(trained, tmp_path,  # noqa: F811
