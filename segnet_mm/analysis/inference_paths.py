@@ -195,7 +195,8 @@ def _export(config: str,
     images = list(calib_images) or _random_images(out_dir, shape, 2)
     files, state = {}, None
     for i, name in enumerate(p for p in paths if p.startswith(DEPLOYED)):
-        model = _model(config, name, False, checkpoint)
+        model = _model(config, name, False,
+                       checkpoint if state is None else None)
         if state is None:
             state = model.state_dict()
         model.load_state_dict(state)

@@ -164,12 +164,13 @@ def in_fresh_process(fn: Callable, *args):
     exception there is raised here. ``fn``, ``args`` and the result must
     pickle.
 
-    A process the libraries start from there is started as from this
-    process (fork on Linux), not spawned, as a spawned process's children
-    are by default: a spawned child imports this process's modules again
-    (torch, mmseg: seconds on both cores of a 2-core CPU), and OpenVINO's
-    import starts one to send its usage telemetry, which slowed the first
-    seconds of every OpenVINO timing by 1.7x (docs/deployment.md)."""
+    A process the libraries start from there is started with this
+    process's start method (the platform's default: fork on Linux up to
+    Python 3.13), not spawned, as multiprocessing starts the children of a
+    spawned process by default: a spawned child imports the modules again
+    (torch, mmseg: seconds of both cores of a 2-core CPU). OpenVINO's import
+    starts one to send its usage telemetry; spawned, it slowed the first
+    seconds of OpenVINO timings by 1.7x (docs/deployment.md)."""
     start_method = multiprocessing.get_start_method()
     with ProcessPoolExecutor(1, mp_context=get_context('spawn')) as pool:
         return pool.submit(_registered_call, start_method, fn,

@@ -10,6 +10,16 @@ from segnet_mm.analysis.timing import benchmark_input
 from tests.conftest import REPO_ROOT
 
 
+def in_process(fn, *args):
+    """A ``runner`` measuring in this process, which leaves torch's thread
+    count as it found it."""
+    threads = torch.get_num_threads()
+    try:
+        return fn(*args)
+    finally:
+        torch.set_num_threads(threads)
+
+
 def test_time_inference_paths_measures_each_path(tmp_path, monkeypatch):
     """Every path runs on the same input (and on what it is given: other
     inputs give other logits) and on the threads asked for (PyTorch's and
@@ -32,18 +42,14 @@ def test_time_inference_paths_measures_each_path(tmp_path, monkeypatch):
         return recorded, threads
 
     monkeypatch.setattr(inference_paths, '_path_runner', recording_runner)
-    threads = torch.get_num_threads()
 
-    def in_process(fn, *args):
+    def recording_process(fn, *args):
         calls.append(fn.__name__)
-        try:
-            return fn(*args)
-        finally:
-            torch.set_num_threads(threads)
+        return in_process(fn, *args)
 
     paths = ('fp32', 'onnxruntime fp32', 'onnxruntime int8')
     rows = time_inference_paths(str(config), (32, 48), paths, iters=1,
-                                threads=1, runner=in_process)
+                                threads=1, runner=recording_process)
     assert calls == ['_export'] + ['_measure_path'] * 3
     assert [r.name for r in rows] == list(paths)
     assert all(r.ms > 0 and r.peak_gops > 0 and r.peak_rss_mib > 0
@@ -87,14 +93,6 @@ def test_openvino_paths(tmp_path):
     config = tmp_path / 'small.py'
     small_config(REPO_ROOT / 'configs' / 'segnet_camvid.py').dump(
         str(config))
-    threads = torch.get_num_threads()
-
-    def in_process(fn, *args):
-        try:
-            return fn(*args)
-        finally:
-            torch.set_num_threads(threads)
-
     paths = inference_paths.OPENVINO_PATHS
     rows = time_inference_paths(str(config), (32, 48), paths, iters=1,
                                 threads=1, runner=in_process)
@@ -111,7 +109,6 @@ def test_pt2e_path(tmp_path, monkeypatch):
     config = tmp_path / 'small.py'
     small_config(REPO_ROOT / 'configs' / 'segnet_camvid.py').dump(
         str(config))
-    threads = torch.get_num_threads()
     compiled = []
     compile_program = pt2e_quantization.compile_pt2e_int8
 
@@ -120,13 +117,6 @@ def test_pt2e_path(tmp_path, monkeypatch):
         return compile_program(program)
 
     monkeypatch.setattr(pt2e_quantization, 'compile_pt2e_int8', spy)
-
-    def in_process(fn, *args):
-        try:
-            return fn(*args)
-        finally:
-            torch.set_num_threads(threads)
-
     rows = time_inference_paths(str(config), (32, 48),
                                 inference_paths.PT2E_PATHS, iters=1,
                                 threads=1, runner=in_process)
@@ -138,8 +128,9 @@ def test_paths_run_the_checkpoint_calibrated_on_given_images(
         tmp_path, monkeypatch):
     """With a checkpoint, the PyTorch and the exported paths run its weights
     (their logits are the checkpoint's model's) and the int8 path is
-    calibrated on the images given; weights that do not fit the config are
-    refused, naming the checkpoint."""
+    calibrated on the images given, its input convolution in float if asked;
+    weights that do not fit the config are refused, naming the
+    checkpoint."""
     import cv2
     from mmengine.runner import save_checkpoint
 
@@ -156,7 +147,7 @@ def test_paths_run_the_checkpoint_calibrated_on_given_images(
     quantize = segnet_mm.apis.quantize_int8
 
     def spy(model, out_file, calib_images, *args, **kwargs):
-        calibrated.append(list(calib_images))
+        calibrated.append((list(calib_images), kwargs['float_input_conv']))
         return quantize(model, out_file, calib_images, *args, **kwargs)
 
     monkeypatch.setattr(segnet_mm.apis, 'quantize_int8', spy)
@@ -168,19 +159,11 @@ def test_paths_run_the_checkpoint_calibrated_on_given_images(
         return runs[name], 1
 
     monkeypatch.setattr(inference_paths, '_path_runner', recording_runner)
-    threads = torch.get_num_threads()
-
-    def in_process(fn, *args):
-        try:
-            return fn(*args)
-        finally:
-            torch.set_num_threads(threads)
-
     paths = ('fp32', 'onnxruntime fp32', 'onnxruntime int8')
     time_inference_paths(config, (32, 48), paths, iters=1, threads=1,
                          runner=in_process, checkpoint=checkpoint,
-                         calib_images=images)
-    assert calibrated == [images]
+                         calib_images=images, float_input_conv=True)
+    assert calibrated == [(images, True)]
     x = benchmark_input((32, 48))
     with torch.no_grad():
         expected = init_segmentor(config, checkpoint)(

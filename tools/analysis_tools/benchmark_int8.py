@@ -26,7 +26,7 @@ from segnet_mm.analysis.inference_paths import (ALL_PATHS, PATHS,
                                                 time_inference_paths)
 from segnet_mm.analysis.onnx_profile import op_time_table
 from segnet_mm.analysis.report import path_speed_table
-from segnet_mm.apis import calibration_images
+from segnet_mm.apis import calibration_images, is_runtime_model
 from segnet_mm.utils import read_cpuinfo
 
 
@@ -63,7 +63,16 @@ def parse_args():
         help="also print ONNX Runtime's ms per op kind of each ONNX path "
         '(its profiler, --iters runs)')
     parser.add_argument('--out', help='also write the rows as JSON here')
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.checkpoint and is_runtime_model(args.checkpoint):
+        parser.error(f'--checkpoint {args.checkpoint} is a deployed model: '
+                     'pass the float checkpoint it was made from')
+    if args.checkpoint and not args.calib_dir and any(
+            'int8' in path for path in args.paths):
+        parser.error('--checkpoint needs --calib-dir for the int8 paths, to '
+                     'calibrate the trained weights on real images as '
+                     'tools/deployment/quantize.py does')
+    return args
 
 
 def main():

@@ -59,3 +59,28 @@ def test_profiles_both_index_formulations(tmp_path):
     assert {'Conv', 'MaxPool', 'Resize', 'Equal'} <= new
     assert not new & {'Mod', 'Div', 'Where'}
     assert {'Conv', 'MaxPool', 'Mod', 'Where'} <= flat
+
+
+def test_refuses_weights_it_can_not_time(tmp_path):
+    """A deployed model as --checkpoint, trained weights without real images
+    to calibrate their int8 paths on, and weights that do not fit the config
+    are refused, each named."""
+    from mmengine.runner import save_checkpoint
+    config = write_small_config(tmp_path / 'small.py')
+    onnx_file = tmp_path / 'm.onnx'
+    onnx_file.write_text('')
+    common = ('--shape', 32, 48, '--iters', 1, '--threads', 1)
+    printed = run_tool('tools/analysis_tools/benchmark_int8.py', config,
+                       '--checkpoint', onnx_file, *common, fails=True)
+    assert f'--checkpoint {onnx_file} is a deployed model' in printed
+    checkpoint = save_small_checkpoint(tmp_path / 'small.pth')
+    printed = run_tool('tools/analysis_tools/benchmark_int8.py', config,
+                       '--checkpoint', checkpoint, *common, '--paths',
+                       'onnxruntime int8', fails=True)
+    assert '--checkpoint needs --calib-dir for the int8 paths' in printed
+    empty = tmp_path / 'empty.pth'
+    save_checkpoint(dict(state_dict={}), str(empty))
+    printed = run_tool('tools/analysis_tools/benchmark_int8.py', config,
+                       '--checkpoint', empty, *common, '--paths', 'fp32',
+                       fails=True)
+    assert f'checkpoint {empty} does not fit the model' in printed
