@@ -27,7 +27,7 @@ import torch
 from torch import Tensor
 
 from .benchmark import bf16_autocast, build_model
-from .onnx_profile import onnxruntime_op_times
+from .op_profile import onnxruntime_op_times, openvino_op_times
 from .timing import (benchmark_input, in_fresh_process, median_seconds,
                      onnxruntime_matmul_peak, peak_rss_mib,
                      torch_matmul_peak)
@@ -78,9 +78,9 @@ class PathSpeed(NamedTuple):
         threads (int): Threads the path ran on (PyTorch's, the ONNX
             Runtime session's intra-op threads, or OpenVINO's
             ``INFERENCE_NUM_THREADS``).
-        op_ms (dict[str, float], optional): ONNX Runtime paths, when
-            profiled: ms per run of each op kind
-            (:func:`~.onnx_profile.onnxruntime_op_times`).
+        op_ms (dict[str, float], optional): ONNX Runtime and OpenVINO
+            paths, when profiled: ms per run of each op kind
+            (:mod:`~.op_profile`).
     """
     name: str
     ms: float
@@ -141,9 +141,9 @@ def _measure_path(name: str, config: str, shape: Sequence[int],
                   onnx_file: Optional[str], iters: int, threads: int,
                   profile: bool = False,
                   checkpoint: Optional[str] = None) -> PathSpeed:
-    """One path, in the calling (fresh) process; an ONNX Runtime path
-    profiled per op kind too if ``profile`` (after the timing, in
-    another session)."""
+    """One path, in the calling (fresh) process; an ONNX Runtime or
+    OpenVINO path profiled per op kind too if ``profile`` (after the
+    timing, in another session or compiled model)."""
     torch.set_num_threads(threads)
     run, used = _path_runner(name, config, onnx_file, threads, checkpoint)
     x = benchmark_input(shape)
@@ -154,8 +154,11 @@ def _measure_path(name: str, config: str, shape: Sequence[int],
     else:
         peak = torch_matmul_peak(
             torch.bfloat16 if name == 'bf16' else torch.float32)
-    op_ms = onnxruntime_op_times(onnx_file, x, threads, iters) if (
-        profile and name.startswith('onnxruntime')) else None
+    op_ms = None
+    if profile and name.startswith('onnxruntime'):
+        op_ms = onnxruntime_op_times(onnx_file, x, threads, iters)
+    elif profile and name.startswith('openvino'):
+        op_ms = openvino_op_times(onnx_file, x, threads, iters)
     return PathSpeed(name, seconds * 1e3, peak, peak_rss_mib(), used, op_ms)
 
 
@@ -231,8 +234,9 @@ def time_inference_paths(config: str, shape: Sequence[int] = (360, 480),
             cores this process may run on. Default: None.
         runner (Callable, optional): ``runner(fn, *args)`` running one
             measurement; default: :func:`~.timing.in_fresh_process`.
-        profile (bool): Also profile each ONNX Runtime path per op kind
-            (``PathSpeed.op_ms``), ``iters`` runs. Default: False.
+        profile (bool): Also profile each ONNX Runtime and OpenVINO path
+            per op kind (``PathSpeed.op_ms``), ``iters`` runs.
+            Default: False.
         checkpoint (str, optional): Weights of every path; None measures
             freshly initialised ones. Default: None.
         calib_images (Sequence[str]): Images the int8 paths are calibrated

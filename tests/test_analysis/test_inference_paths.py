@@ -86,7 +86,8 @@ def test_torch_paths_run_as_named(tmp_path, monkeypatch, name):
 
 def test_openvino_paths(tmp_path):
     """OpenVINO fp32 and int8 (the same exported graph as an IR, and
-    NNCF's int8 of it) measured on the threads asked for."""
+    NNCF's int8 of it) measured on the threads asked for, and profiled per
+    layer type and kernel."""
     pytest.importorskip('openvino', reason='pip install -e .[openvino]')
     pytest.importorskip('nncf', reason='pip install -e .[openvino]')
     from tests.utils import small_config
@@ -95,10 +96,15 @@ def test_openvino_paths(tmp_path):
         str(config))
     paths = inference_paths.OPENVINO_PATHS
     rows = time_inference_paths(str(config), (32, 48), paths, iters=1,
-                                threads=1, runner=in_process)
+                                threads=1, runner=in_process, profile=True)
     assert [r.name for r in rows] == ['openvino fp32', 'openvino int8']
     assert [r.threads for r in rows] == [1, 1]
     assert all(r.ms > 0 and r.peak_gops > 0 for r in rows)
+    # The profile names each convolution's kernel: integer in int8 only.
+    convs = [[op for op in r.op_ms if op.startswith('Convolution ')]
+             for r in rows]
+    assert convs[0] and not any('I8' in op.upper() for op in convs[0])
+    assert convs[1] and all('I8' in op.upper() for op in convs[1])
 
 
 def test_pt2e_path(tmp_path, monkeypatch):

@@ -12,8 +12,8 @@ path runs the trained weights, quantized as
 (model name and the flags that decide int8 and bf16 speed), the threads
 every path runs on, the model's MACs and one table (median ms/img, % of
 each arithmetic's measured peak, speed-up over the bf16 fast path, peak
-memory); with ``--profile`` also ONNX Runtime's ms per op kind of each
-ONNX path. The paths ending in '(flat index ops)' run SegNet's index
+memory); with ``--profile`` also the ms per op kind of each ONNX Runtime
+and OpenVINO path. The paths ending in '(flat index ops)' run SegNet's index
 pooling in its earlier formulation (int64 indices, Div/Mod, 6-D Where), to
 compare."""
 import argparse
@@ -24,7 +24,7 @@ from mmseg.utils import register_all_modules
 from segnet_mm.analysis.benchmark import macs_and_params
 from segnet_mm.analysis.inference_paths import (ALL_PATHS, PATHS,
                                                 time_inference_paths)
-from segnet_mm.analysis.onnx_profile import op_time_table
+from segnet_mm.analysis.op_profile import op_time_table
 from segnet_mm.analysis.report import path_speed_table
 from segnet_mm.apis import calibration_images, is_runtime_model
 from segnet_mm.utils import read_cpuinfo
@@ -60,8 +60,9 @@ def parse_args():
                         choices=ALL_PATHS, help='paths to measure')
     parser.add_argument(
         '--profile', action='store_true',
-        help="also print ONNX Runtime's ms per op kind of each ONNX path "
-        '(its profiler, --iters runs)')
+        help="also print the ms per op kind of each ONNX Runtime path (its "
+        "profiler) and OpenVINO path (its per-layer counters: layer type "
+        'and kernel), --iters runs')
     parser.add_argument('--out', help='also write the rows as JSON here')
     args = parser.parse_args()
     if args.checkpoint and is_runtime_model(args.checkpoint):
@@ -101,7 +102,8 @@ def main():
     print(path_speed_table(rows, macs))
     profiles = {r.name: r.op_ms for r in rows if r.op_ms}
     if profiles:
-        print("\nONNX Runtime's profiler, ms per run by op kind:")
+        print('\nms per run by op kind (ONNX Runtime: its profiler; '
+              'OpenVINO: layer type and kernel):')
         print(op_time_table(profiles))
     if args.out:
         with open(args.out, 'w') as f:

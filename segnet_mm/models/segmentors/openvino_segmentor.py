@@ -41,7 +41,9 @@ def set_openvino_metadata(model, props: Dict[str, str]) -> None:
         model.set_rt_info(str(value), [METADATA_SECTION, key])
 
 
-def openvino_compiled_model(model, num_threads: Optional[int] = None):
+def openvino_compiled_model(model,
+                            num_threads: Optional[int] = None,
+                            **properties):
     """An ``openvino.Model`` (or an IR file) compiled for the CPU for one
     image at a time (``PERFORMANCE_HINT`` 'LATENCY'). An int8 IR runs its
     FakeQuantize-wrapped convolutions as integer kernels (the runtime
@@ -51,9 +53,11 @@ def openvino_compiled_model(model, num_threads: Optional[int] = None):
         model (openvino.Model | str): The model, or its ``.xml``.
         num_threads (int, optional): ``INFERENCE_NUM_THREADS``; None lets
             OpenVINO choose. Default: None.
+        **properties: Further compile properties (e.g. ``PERF_COUNT=True``
+            for per-layer counters).
     """
     ov = import_openvino()
-    config = {'PERFORMANCE_HINT': 'LATENCY'}
+    config = {'PERFORMANCE_HINT': 'LATENCY', **properties}
     if num_threads:
         config['INFERENCE_NUM_THREADS'] = int(num_threads)
     return ov.Core().compile_model(model, 'CPU', config)

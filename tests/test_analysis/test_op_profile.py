@@ -1,10 +1,11 @@
-"""segnet_mm.analysis.onnx_profile: ONNX Runtime's ms per op kind."""
+"""segnet_mm.analysis.op_profile: ms per op kind in ONNX Runtime and
+OpenVINO."""
 import numpy as np
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from segnet_mm.analysis.onnx_profile import (onnxruntime_op_times,
-                                             op_time_table)
+from segnet_mm.analysis.op_profile import (onnxruntime_op_times,
+                                           op_time_table, openvino_op_times)
 
 
 def _graph() -> bytes:
@@ -39,6 +40,22 @@ def test_op_times_per_kind():
     with pytest.raises(ValueError, match='runs must be >= 1, got 0'):
         onnxruntime_op_times(_graph(), np.ones((1, 4, 16, 16), np.float32),
                              runs=0)
+
+
+def test_openvino_op_times_per_layer_type_and_kernel(tmp_path):
+    ov = pytest.importorskip('openvino', reason='pip install -e .[openvino]')
+    onnx_file = tmp_path / 'g.onnx'
+    onnx_file.write_bytes(_graph())
+    xml = str(tmp_path / 'g.xml')
+    ov.save_model(ov.convert_model(str(onnx_file)), xml)
+    times = openvino_op_times(xml, np.ones((1, 4, 16, 16), np.float32), 1,
+                              runs=2)
+    kinds = {op.split()[0] for op in times}
+    assert {'Convolution', 'MaxPool'} <= kinds
+    assert all(ms > 0 for ms in times.values())
+    assert list(times.values()) == sorted(times.values(), reverse=True)
+    with pytest.raises(ValueError, match='runs must be >= 1, got 0'):
+        openvino_op_times(xml, np.ones((1, 4, 16, 16), np.float32), runs=0)
 
 
 def test_op_time_table():

@@ -1,7 +1,9 @@
-"""Where an ONNX graph spends its time in ONNX Runtime: milliseconds per run
-of each op kind (``Conv``, ``QLinearConv``, ``MaxPool``, ...), from ONNX
-Runtime's own profiler, on the graph as the session optimises it (fused and
-re-laid-out kinds such as ``ReorderInput`` count as they run)."""
+"""Where a deployed graph spends its time: milliseconds per run of each op
+kind, from ONNX Runtime's own profiler (``Conv``, ``QLinearConv``,
+``MaxPool``, ...: the graph as the session optimises it, fused and
+re-laid-out kinds such as ``ReorderInput`` counting as they run) or from
+OpenVINO's per-layer counters (layer type and the kernel that ran it, e.g.
+``Convolution jit_avx2_I8``: the compiled graph, its precision named)."""
 import json
 import os
 import tempfile
@@ -64,6 +66,38 @@ def onnxruntime_op_times(model: Union[str, bytes],
     return {
         op: us / runs / 1e3
         for op, us in sorted(micros.items(), key=lambda kv: -kv[1])
+    }
+
+
+def openvino_op_times(model_file: str,
+                      inputs: np.ndarray,
+                      threads: Optional[int] = None,
+                      runs: int = 3) -> Dict[str, float]:
+    """Milliseconds per run of each layer type and kernel of an OpenVINO IR,
+    compiled as :class:`OpenVINOSegmentor` compiles it, with OpenVINO's
+    per-layer counters on; one warm-up run is left out, the ``runs`` after it
+    are averaged (:func:`onnxruntime_op_times`' arguments).
+
+    Returns:
+        dict[str, float]: 'layer type kernel' -> ms per run, the most costly
+        first.
+    """
+    from ..models.segmentors.openvino_segmentor import \
+        openvino_compiled_model
+    if runs < 1:
+        raise ValueError(f'runs must be >= 1, got {runs}')
+    request = openvino_compiled_model(
+        model_file, threads, PERF_COUNT=True).create_infer_request()
+    request.infer({0: inputs})
+    micros = defaultdict(float)
+    for _ in range(runs):
+        request.infer({0: inputs})
+        for layer in request.get_profiling_info():
+            micros[f'{layer.node_type} {layer.exec_type}'] += \
+                layer.real_time.total_seconds() * 1e6
+    return {
+        op: us / runs / 1e3
+        for op, us in sorted(micros.items(), key=lambda kv: -kv[1]) if us
     }
 
 
