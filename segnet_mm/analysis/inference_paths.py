@@ -154,12 +154,13 @@ def _measure_path(name: str, config: str, shape: Sequence[int],
     else:
         peak = torch_matmul_peak(
             torch.bfloat16 if name == 'bf16' else torch.float32)
+    rss = peak_rss_mib()  # before a profile adds a session of its own
     op_ms = None
     if profile and name.startswith('onnxruntime'):
         op_ms = onnxruntime_op_times(onnx_file, x, threads, iters)
     elif profile and name.startswith('openvino'):
         op_ms = openvino_op_times(onnx_file, x, threads, iters)
-    return PathSpeed(name, seconds * 1e3, peak, peak_rss_mib(), used, op_ms)
+    return PathSpeed(name, seconds * 1e3, peak, rss, used, op_ms)
 
 
 def _random_images(out_dir: str, shape: Sequence[int], num: int) -> List[str]:

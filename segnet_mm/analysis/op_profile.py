@@ -80,7 +80,8 @@ def openvino_op_times(model_file: str,
 
     Returns:
         dict[str, float]: 'layer type kernel' -> ms per run, the most costly
-        first.
+        first; layers that took no time (not run, or folded into another)
+        are left out.
     """
     from ..models.segmentors.openvino_segmentor import \
         openvino_compiled_model

@@ -54,10 +54,11 @@ def openvino_compiled_model(model,
         num_threads (int, optional): ``INFERENCE_NUM_THREADS``; None lets
             OpenVINO choose. Default: None.
         **properties: Further compile properties (e.g. ``PERF_COUNT=True``
-            for per-layer counters).
+            for per-layer counters); the hint stays 'LATENCY' and
+            ``num_threads`` sets the threads.
     """
     ov = import_openvino()
-    config = {'PERFORMANCE_HINT': 'LATENCY', **properties}
+    config = {**properties, 'PERFORMANCE_HINT': 'LATENCY'}
     if num_threads:
         config['INFERENCE_NUM_THREADS'] = int(num_threads)
     return ov.Core().compile_model(model, 'CPU', config)
