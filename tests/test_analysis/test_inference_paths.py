@@ -131,13 +131,12 @@ def test_pt2e_path(tmp_path, monkeypatch):
 
 
 def test_paths_run_the_checkpoint_calibrated_on_given_images(
-        tmp_path, monkeypatch):
+        tmp_path, monkeypatch, camvid_root):
     """With a checkpoint, the PyTorch and the exported paths run its weights
     (their logits are the checkpoint's model's) and the int8 path is
     calibrated on the images given, its input convolution in float if asked;
     weights that do not fit the config are refused, naming the
     checkpoint."""
-    import cv2
     from mmengine.runner import save_checkpoint
 
     import segnet_mm.apis
@@ -145,10 +144,7 @@ def test_paths_run_the_checkpoint_calibrated_on_given_images(
     from tests.utils import save_small_checkpoint, write_small_config
     config = str(write_small_config(tmp_path / 'small.py'))
     checkpoint = str(save_small_checkpoint(tmp_path / 'small.pth'))
-    images = []
-    for i in range(3):
-        images.append(str(tmp_path / f'{i}.png'))
-        cv2.imwrite(images[-1], np.full((32, 48, 3), 60 * i, np.uint8))
+    images = [str(p) for p in sorted((camvid_root / 'train').glob('*'))[:3]]
     calibrated = []
     quantize = segnet_mm.apis.quantize_int8
 

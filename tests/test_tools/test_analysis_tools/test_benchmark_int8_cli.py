@@ -2,21 +2,15 @@
 SegNet."""
 import json
 
-import cv2
-import numpy as np
-
 from segnet_mm.utils import read_cpuinfo
 from tests.utils import run_tool, save_small_checkpoint, write_small_config
 
 
-def test_names_the_cpu_threads_weights_and_calibration(tmp_path):
+def test_names_the_cpu_threads_weights_and_calibration(
+        tmp_path, camvid_root):
     config = write_small_config(tmp_path / 'small.py')
     checkpoint = save_small_checkpoint(tmp_path / 'small.pth')
-    calib_dir = tmp_path / 'calib'
-    calib_dir.mkdir()
-    for i in range(3):
-        cv2.imwrite(str(calib_dir / f'{i}.png'),
-                    np.full((32, 48, 3), 60 * i, np.uint8))
+    calib_dir = camvid_root / 'train'
     out = tmp_path / 'rows.json'
     printed = run_tool('tools/analysis_tools/benchmark_int8.py', config,
                        '--checkpoint', checkpoint, '--calib-dir', calib_dir,
@@ -35,7 +29,7 @@ def test_names_the_cpu_threads_weights_and_calibration(tmp_path):
     assert saved['cpu'] == cpu.describe() and saved['threads'] == 1
     assert saved['checkpoint'] == str(checkpoint)
     assert saved['calib_images'] == [
-        str(calib_dir / '0.png'), str(calib_dir / '2.png')]
+        str(calib_dir / 'train_000.png'), str(calib_dir / 'train_003.png')]
     assert [r['threads'] for r in saved['rows']] == [1]
 
 
