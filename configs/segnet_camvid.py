@@ -25,3 +25,5 @@ train_pipeline = [
     dict(type='PackSegInputs')
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+# A resumed run skips the trained iterations' samples without loading them.
+train_cfg = dict(type='FastResumeIterBasedTrainLoop')

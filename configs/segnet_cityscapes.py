@@ -16,3 +16,5 @@ model = dict(
 # `tools/analysis_tools/benchmark_data.py`); mmseg's
 # 2 workers left an H200 waiting on data for 0.07 of its 0.11 s/iteration.
 train_dataloader = dict(num_workers=8)
+# A resumed run skips the trained iterations' samples without loading them.
+train_cfg = dict(type='FastResumeIterBasedTrainLoop')

@@ -38,6 +38,8 @@ def test_follows_authors_solver(name):
     head = cfg.model.decode_head
     assert head.loss_decode.type == 'WeightedCrossEntropyLoss'
     assert head.loss_decode.class_weight == PUBLISHED_WEIGHTS
+    # Caffe's SoftmaxWithLoss: the weighted sum over the labelled pixels.
+    assert head.loss_decode.normalize == 'labelled_pixels'
     assert head.get('ignore_index', 255) == 255  # CamVid's void 11 -> 255
     init = cfg.model.backbone.get('init_cfg')
     assert (init is not None and init.type == 'Pretrained') == imagenet
@@ -48,6 +50,20 @@ def test_follows_authors_solver(name):
         assert head.stage_dropout_ratio == 0.5
         assert cfg.model.type == 'MCDropoutEncoderDecoder'
         assert cfg.model.mc_samples == 16
+
+
+@pytest.mark.parametrize('name', AUTHORS)
+def test_chooses_checkpoint_as_the_paper(name):
+    """Validated every 1000 iterations on BN statistics recomputed over the
+    training split (dropout off), the best by val global accuracy kept
+    beside the last."""
+    cfg = Config.fromfile(REPO_ROOT / 'configs' / name)
+    assert cfg.train_cfg.val_interval == 1000
+    checkpoint = cfg.default_hooks.checkpoint
+    assert (checkpoint.interval, checkpoint.save_best,
+            checkpoint.rule) == (1000, 'aAcc', 'greater')
+    precise_bn = [h for h in cfg.custom_hooks if h.type == 'PreciseBNHook']
+    assert precise_bn == [dict(type='PreciseBNHook')]
 
 
 def test_lrn_input_variant():

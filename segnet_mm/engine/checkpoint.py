@@ -23,7 +23,9 @@ test, resume, mmseg's own tools), ``tools/train.py`` and ``tools/test.py``
 it; importing segnet_mm does not.
 
 :func:`publish_checkpoint` turns a training checkpoint into the weights
-file a model zoo ships (``tools/misc/publish_model.py``).
+file a model zoo ships (``tools/misc/publish_model.py``);
+:func:`save_with_state_dict` writes a checkpoint's copy with new weights
+(``tools/analysis_tools/recompute_bn.py``).
 """
 import hashlib
 import importlib
@@ -32,12 +34,13 @@ import os
 import os.path as osp
 import pickle
 import re
-from typing import Tuple
+from typing import Dict, Optional, Tuple
 
 import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
+from torch import Tensor
 
 # numpy >= 2 keeps these in numpy._core (numpy.core is a deprecated alias);
 # numpy 1.26 has numpy._core as an alias of numpy.core.
@@ -146,13 +149,45 @@ def publish_checkpoint(src: str, dst: str) -> Tuple[str, str]:
     if ext not in ('.pth', '.pt'):
         stem, ext = dst, '.pth'
     final = f'{stem}-{digest[:8]}{ext}'
-    partial = f'{final}.part'
-    os.makedirs(osp.dirname(osp.abspath(final)), exist_ok=True)
+    _write_whole(data, final)
+    return final, digest
+
+
+def save_with_state_dict(src: str, dst: str, state_dict: Dict[str, Tensor],
+                         meta: Optional[dict] = None) -> None:
+    """Save ``src``'s checkpoint as ``dst`` with ``state_dict`` in place of
+    its weights and ``meta`` merged into its meta; ``src`` is not touched,
+    and no partial ``dst`` is left if writing fails.
+
+    Raises:
+        ValueError: if ``dst`` is ``src`` or a folder, or ``src`` holds no
+            ``state_dict``, naming the file.
+    """
+    if dst.endswith(os.sep) or osp.isdir(dst):
+        raise ValueError(f'{dst} is a folder: give a checkpoint file name')
+    if osp.exists(dst) and osp.samefile(src, dst):
+        raise ValueError(f'{dst} is the source checkpoint: write the new '
+                         'one to another file')
+    checkpoint = load_local_weights_only(src, map_location='cpu')
+    if 'state_dict' not in checkpoint:
+        raise ValueError(f'checkpoint {src} holds no state_dict (its keys: '
+                         f'{", ".join(map(str, checkpoint))})')
+    checkpoint['state_dict'] = state_dict
+    checkpoint['meta'] = {**checkpoint.get('meta', {}), **(meta or {})}
+    buffer = io.BytesIO()
+    torch.save(checkpoint, buffer)
+    _write_whole(buffer.getvalue(), dst)
+
+
+def _write_whole(data: bytes, path: str) -> None:
+    """Write ``data`` to ``path`` through a partial file moved into place,
+    so ``path`` holds either all of it or what it held before."""
+    partial = f'{path}.part'
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     try:
         with open(partial, 'wb') as file:
             file.write(data)
-        os.replace(partial, final)
+        os.replace(partial, path)
     finally:
         if osp.exists(partial):
             os.remove(partial)
-    return final, digest

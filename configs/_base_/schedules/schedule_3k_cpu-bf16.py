@@ -3,7 +3,8 @@
 # autocast without loss scaling (BF16AmpOptimWrapper, on the CPU or a GPU),
 # channels-last weights, a stop at the first non-finite loss, validation
 # every 500 iterations, checkpoints every 250 (the last two and the best
-# on val kept), seed 0.
+# on val kept), seed 0, and a resume that skips the trained iterations'
+# samples without loading them (FastResumeIterBasedTrainLoop).
 _base_ = [
     '../default_runtime.py', 'mmseg::_base_/schedules/schedule_40k.py'
 ]
@@ -18,7 +19,10 @@ param_scheduler = [
         end=max_iters,
         by_epoch=False)
 ]
-train_cfg = dict(max_iters=max_iters, val_interval=500)
+train_cfg = dict(
+    type='FastResumeIterBasedTrainLoop',
+    max_iters=max_iters,
+    val_interval=500)
 val_cfg = dict(type='ValLoop', fp16=True)
 test_cfg = dict(type='TestLoop', fp16=True)
 # default_runtime.py's hooks plus channels-last (a test checks that every

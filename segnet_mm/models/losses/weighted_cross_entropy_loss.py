@@ -1,3 +1,4 @@
+from functools import partial
 from typing import Optional
 
 import torch
@@ -15,20 +16,34 @@ def weighted_cross_entropy(pred: Tensor,
                            reduction: str = 'mean',
                            avg_factor: Optional[float] = None,
                            ignore_index: int = -100,
-                           avg_non_ignore: bool = False) -> Tensor:
+                           avg_non_ignore: bool = False,
+                           normalize: str = 'weight_sum') -> Tensor:
     """mmseg's ``cross_entropy`` with a class-weighted mean that skips
     ``ignore_index`` pixels.
 
     With ``class_weight`` mmseg 1.2.2 averages by the summed weight of every
     label, looking up ``class_weight[255]`` for ignored pixels and raising
-    IndexError (open-mmlab/mmsegmentation#3734). Here the average factor is
-    the summed class weight of the labelled pixels: PyTorch's weighted mean.
+    IndexError (open-mmlab/mmsegmentation#3734). Here the class-weighted sum
+    of ``-log p`` is divided by ``normalize``:
+
+    - ``'weight_sum'``: the summed class weight of the labelled pixels
+      (PyTorch's weighted mean);
+    - ``'labelled_pixels'``: the number of labelled pixels (Caffe's
+      ``SoftmaxWithLoss`` with ``normalize: true``, which SegNet's authors
+      trained with), so the loss's scale follows the batch's class mix.
+
+    A batch with no labelled pixel has loss 0.
     """
     if class_weight is not None and avg_factor is None \
             and reduction == 'mean':
         labelled = label[label != ignore_index]
-        avg_factor = class_weight[labelled].sum() if labelled.numel() \
-            else torch.ones((), device=pred.device)
+        if not labelled.numel():
+            avg_factor = torch.ones((), device=pred.device)
+        elif normalize == 'labelled_pixels':
+            avg_factor = torch.tensor(
+                float(labelled.numel()), device=pred.device)
+        else:
+            avg_factor = class_weight[labelled].sum()
     return cross_entropy(pred, label, weight, class_weight, reduction,
                          avg_factor, ignore_index, avg_non_ignore)
 
@@ -44,17 +59,32 @@ class WeightedCrossEntropyLoss(CrossEntropyLoss):
         ignore_index (int): Label ignored when the caller passes none
             (``BaseDecodeHead`` passes its own; mmseg's ``DDRHead`` and
             ``PIDHead`` pass none). Default: 255.
+        normalize (str): What the class-weighted sum is divided by, with
+            ``class_weight``: ``'weight_sum'``, the summed class weight of
+            the labelled pixels (PyTorch's weighted mean), or
+            ``'labelled_pixels'``, their number (Caffe's, SegNet's
+            authors'). Default: 'weight_sum'.
         **kwargs: ``CrossEntropyLoss``'s arguments (``class_weight``,
             ``loss_weight``, ``avg_non_ignore``, ``loss_name`` ...).
     """
 
-    def __init__(self, ignore_index: int = 255, **kwargs) -> None:
+    NORMALIZERS = ('weight_sum', 'labelled_pixels')
+
+    def __init__(self,
+                 ignore_index: int = 255,
+                 normalize: str = 'weight_sum',
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         if self.use_sigmoid or self.use_mask:
             raise ValueError('WeightedCrossEntropyLoss is the softmax loss: '
                              'use_sigmoid and use_mask must be False')
-        self.cls_criterion = weighted_cross_entropy
+        if normalize not in self.NORMALIZERS:
+            raise ValueError(f'normalize must be one of {self.NORMALIZERS}, '
+                             f'got {normalize!r}')
+        self.cls_criterion = partial(
+            weighted_cross_entropy, normalize=normalize)
         self.ignore_index = ignore_index
+        self.normalize = normalize
 
     def forward(self,
                 cls_score: Tensor,

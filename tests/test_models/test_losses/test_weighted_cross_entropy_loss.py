@@ -67,3 +67,40 @@ def test_weighted_mean_ignores_avg_non_ignore_flag():
 def test_refuses_sigmoid():
     with pytest.raises(ValueError, match='softmax loss'):
         WeightedCrossEntropyLoss(use_sigmoid=True)
+
+
+def test_normalize_by_labelled_pixels_as_caffe():
+    """Caffe's SoftmaxWithLoss (normalize: true), worked by hand: uniform
+    logits over 2 classes give -log p = log 2 per pixel; labels 0, 0, 1
+    and one void with weights 2 and 0.5 sum to (2 + 2 + 0.5) log 2, over 3
+    labelled pixels; PyTorch's mean divides by the summed weight 4.5."""
+    logits = torch.zeros(1, 2, 1, 4)
+    label = torch.tensor([[[0, 0, 1, 255]]])
+    log2 = torch.tensor(2.0).log()
+    caffe = WeightedCrossEntropyLoss(
+        class_weight=[2.0, 0.5], normalize='labelled_pixels')
+    pytorch = WeightedCrossEntropyLoss(class_weight=[2.0, 0.5])
+    torch.testing.assert_close(caffe(logits, label), 4.5 * log2 / 3)
+    torch.testing.assert_close(pytorch(logits, label), log2)
+
+
+def test_labelled_pixels_matches_weighted_sum_over_count():
+    logits, label = inputs(5)
+    loss = WeightedCrossEntropyLoss(
+        class_weight=WEIGHT, normalize='labelled_pixels')
+    per_pixel = F.cross_entropy(logits, label, weight=torch.tensor(WEIGHT),
+                                ignore_index=255, reduction='none')
+    torch.testing.assert_close(
+        loss(logits, label), per_pixel.sum() / (label != 255).sum())
+
+
+def test_labelled_pixels_all_void_is_zero():
+    logits, label = inputs(6, void_fraction=1.0)
+    loss = WeightedCrossEntropyLoss(
+        class_weight=WEIGHT, normalize='labelled_pixels')
+    assert loss(logits, label).item() == 0
+
+
+def test_refuses_unknown_normalize():
+    with pytest.raises(ValueError, match="normalize.*'count'"):
+        WeightedCrossEntropyLoss(normalize='count')
