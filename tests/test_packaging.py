@@ -97,3 +97,17 @@ def test_user_config_inherits_installed_config(wheel, tmp_path):
     assert cfg.train_cfg.max_iters == 100
     assert cfg.train_dataloader.batch_size == 8
     assert 'segnet_mm' in cfg.custom_imports.imports
+
+
+def test_one_opencv_distribution():
+    """tools/setup_env.sh installs opencv-python (mmcv's and mmengine's
+    requirement) and not its headless twin: both write the cv2 package, so
+    which one is imported would depend on the install order."""
+    installed = set()
+    for name in ('opencv-python', 'opencv-python-headless'):
+        try:
+            importlib.metadata.distribution(name)
+            installed.add(name)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    assert installed == {'opencv-python'}

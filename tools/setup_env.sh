@@ -9,7 +9,7 @@ PY=${PYTHON:-python}
 # torch 2.13 needs setuptools >= 77.0.3; mmengine still imports
 # pkg_resources, which setuptools 82 removed.
 $PY -m pip install -q "torch==2.13.0" "setuptools>=77.0.3,<80" wheel ninja
-$PY -m pip install -q "mmengine==0.10.7" "opencv-python-headless<4.11" "numpy<2" \
+$PY -m pip install -q "mmengine==0.10.7" "opencv-python<4.11" "numpy<2" \
     matplotlib prettytable scipy ftfy regex pytest "model-index==0.1.11"
 if ! $PY -c "import mmcv, mmcv.ops, sys; sys.exit(mmcv.__version__ != '2.1.0')" 2>/dev/null; then
     # mmcv 2.1.0 is only a source release; its setup.py imports torch (no
@@ -37,8 +37,8 @@ if ! $PY -c "import mmcv, mmcv.ops, sys; sys.exit(mmcv.__version__ != '2.1.0')" 
         "built without torch in pip's cache? (pip cache remove mmcv)" >&2; exit 1; }
 fi
 $PY -m pip install -q --no-build-isolation "mmsegmentation==1.2.2"
-$PY -m pip install -q --no-build-isolation --no-deps -e .
-# setup.py's `onnx` extra (ONNX export and its tests), by name: an extras
-# install without --no-deps would let pip resolve mmcv's opencv-python too.
-# ml_dtypes 0.6 (onnx's) needs numpy 2; 0.5.4 runs on numpy 1.
-$PY -m pip install -q onnx onnxruntime "ml_dtypes<0.6"
+# This package with its extras (setup.py): onnx (ONNX export, ONNX Runtime
+# int8), openvino (the int8 back end the README recommends) and pt2e
+# (PyTorch's PT2E int8). mmcv's opencv-python is already here, so pip adds
+# only the extras' packages (about 300 MB, half a minute).
+$PY -m pip install -q --no-build-isolation -e ".[onnx,openvino,pt2e]"
