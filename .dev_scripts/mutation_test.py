@@ -67,7 +67,7 @@ MUTANTS = ROOT / 'mutants'
 KILLED = {'killed', 'caught by type check'}
 
 
-def write_config(files, tests):
+def write_config(files, tests, timeout_constant=1.0):
     lines = lambda items: ''.join(f'\n    {i}' for i in items)  # noqa: E731
     CONFIG.write_text(
         '[mutmut]\n'
@@ -76,6 +76,8 @@ def write_config(files, tests):
         f'also_copy ={lines(ALSO_COPY)}\n'
         f'pytest_add_cli_args_test_selection ={lines(tests)}\n'
         'pytest_add_cli_args = -p no:cacheprovider\n'
+        # A mutant's wall-clock limit is (its tests' time + this) * 15 s.
+        f'timeout_constant = {timeout_constant}\n'
         'use_git_change_detection = false\n')
 
 
@@ -94,12 +96,12 @@ def verdicts(file):
     return {k: status_by_exit_code[v] for k, v in codes.items()}
 
 
-def run_module(name, max_children):
+def run_module(name, max_children, timeout_constant):
     """Rows of the table and report lines for one ``MODULES`` entry."""
     files, tests = MODULES[name]
     files = [f'segnet_mm/{f}' for f in files]
     shutil.rmtree(MUTANTS, ignore_errors=True)
-    write_config(files, tests)
+    write_config(files, tests, timeout_constant)
     print(f'\n## {name}: mutmut run on {", ".join(files)}', flush=True)
     rc = mutmut('run', '--max-children', str(max_children)).returncode
     rows, notes = [], []
@@ -136,6 +138,11 @@ def main():
                         help='keep mutants/ (of the last entry run)')
     parser.add_argument('--max-children', type=int, default=1,
                         help='parallel mutant workers (default: 1)')
+    parser.add_argument('--timeout-constant', type=float, default=10,
+                        help='seconds added to each mutant\'s test time '
+                        'before mutmut\'s 15x timeout; mutmut\'s default 1 '
+                        'times out healthy mutants on a loaded machine '
+                        '(default: 10)')
     parser.add_argument('--show', metavar='ID', nargs='+',
                         help='mutmut show ID, in the mutants/ kept by --keep')
     args = parser.parse_args()
@@ -154,7 +161,8 @@ def main():
                 mutmut('show', mutant)
             return
         for name in args.modules:
-            module_rows, module_notes = run_module(name, args.max_children)
+            module_rows, module_notes = run_module(
+                name, args.max_children, args.timeout_constant)
             rows += module_rows
             notes += module_notes
     finally:

@@ -147,8 +147,8 @@ def runner_seconds_per_iter(cfg: Config, work_dir: str, warmup: int = 2,
     cfg.experiment_name = f'speed_{uuid.uuid4().hex}'
     if cfg.get('visualizer'):
         cfg.visualizer.name = cfg.experiment_name
-    # Only the time counts: a loss going non-finite in these few steps
-    # (CGNet under the CPU recipe on synthetic frames) must not stop them.
+    # Only the time counts: a loss going non-finite in these few steps on
+    # synthetic frames must not stop them.
     remove_custom_hooks(cfg, 'NonFiniteLossHook')
     train_only(cfg, warmup + iters)
     cfg.work_dir = work_dir

@@ -12,6 +12,7 @@ from typing import Dict, Optional, Sequence, Tuple
 import torch
 from mmengine.config import Config
 
+from ..utils.config_checks import dataset_classes
 from ..utils.cpuinfo import read_cpuinfo
 from ..utils.typing_utils import PathLike
 from .benchmark import (macs_and_params, time_config_train_step_on_synthetic,
@@ -81,31 +82,22 @@ def collect_row(config: PathLike, work_dir: PathLike,
     )
 
 
-def dataset_classes(cfg: Config) -> Tuple[str, ...]:
-    """The class names of ``cfg``'s test dataset: its ``metainfo``'s if
-    the config sets them, else its dataset type's.
-
-    Raises:
-        KeyError: naming a dataset type no registry holds.
-    """
-    from mmseg.registry import DATASETS
-    dataset = cfg.test_dataloader.dataset
-    classes = (dataset.get('metainfo') or {}).get('classes')
-    if classes is None:
-        dataset_type = DATASETS.get(dataset.type)
-        if dataset_type is None:
-            raise KeyError(f'unknown dataset type {dataset.type!r}')
-        classes = dataset_type.METAINFO['classes']
-    return tuple(classes)
-
-
 def shared_classes(cfgs: Sequence[Config]) -> Tuple[str, ...]:
     """The test classes all ``cfgs`` share, for one per-class table.
 
     Raises:
-        ValueError: if their test datasets' classes differ.
+        ValueError: if their test datasets' classes differ, or one's can
+            not be known (naming its dataset type).
     """
-    found = {dataset_classes(cfg) for cfg in cfgs}
+    found = set()
+    for cfg in cfgs:
+        dataset = cfg.test_dataloader.dataset
+        classes = dataset_classes(dataset)
+        if classes is None:
+            raise ValueError(f'no classes for the test dataset type '
+                             f'{dataset.type!r}: not a registered dataset, '
+                             'and no metainfo.classes')
+        found.add(classes)
     if len(found) != 1:
         raise ValueError('the configs test on different classes: '
                          f'{sorted(found)}')

@@ -167,10 +167,9 @@ def in_fresh_process(fn: Callable, *args):
     A process the libraries start from there is started with this
     process's start method (the platform's default: fork on Linux up to
     Python 3.13), not spawned, as multiprocessing starts the children of a
-    spawned process by default: a spawned child imports the modules again
-    (torch, mmseg: seconds of both cores of a 2-core CPU). OpenVINO's import
-    starts one to send its usage telemetry; spawned, it slowed the first
-    seconds of OpenVINO timings by 1.7x (docs/deployment.md)."""
+    spawned process by default: a spawned child imports torch and mmseg
+    again, beside the timed work (OpenVINO's import starts one for its
+    usage telemetry; docs/deployment.md has what that did to timings)."""
     start_method = multiprocessing.get_start_method()
     with ProcessPoolExecutor(1, mp_context=get_context('spawn')) as pool:
         return pool.submit(_registered_call, start_method, fn,

@@ -119,10 +119,8 @@ def quantize_int8(model: BaseSegmentor,
         method (str): Activation range calibration, 'minmax' or
             'percentile' (99.999th). Default: 'minmax'.
         float_input_conv (bool): Keep the first convolution, the one on
-            the normalised RGB input, in float (a few percent of the MACs
-            when the input has 3 channels). On CamVid this takes away
-            nearly all of SegNet-Basic's int8 loss (docs/deployment.md).
-            Default: False.
+            the normalised RGB input, in float (docs/deployment.md measures
+            what it changes). Default: False.
 
     Returns:
         str: ``out_file``.

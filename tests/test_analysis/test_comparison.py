@@ -3,9 +3,9 @@ import pytest
 from mmengine.config import Config
 
 from mmseg.datasets import CityscapesDataset
-from segnet_mm.analysis.comparison import (collect_row, dataset_classes,
-                                           measure_cost, padded_shape,
-                                           save_speed, shared_classes)
+from segnet_mm.analysis.comparison import (collect_row, measure_cost,
+                                           padded_shape, save_speed,
+                                           shared_classes)
 from segnet_mm.analysis.report import comparison_tables
 from segnet_mm.datasets import CamVidDataset
 from tests.conftest import REPO_ROOT
@@ -48,15 +48,15 @@ def test_classes_of_the_test_dataset():
     classes = shared_classes([cityscapes, cityscapes])
     assert classes == CityscapesDataset.METAINFO['classes']
     assert len(classes) == 19
-    assert dataset_classes(camvid) == CLASSES
+    assert shared_classes([camvid]) == CLASSES
     with pytest.raises(ValueError, match='test on different classes'):
         shared_classes([camvid, cityscapes])
     camvid.test_dataloader.dataset.metainfo = dict(classes=('Sky', 'Road'))
-    assert dataset_classes(camvid) == ('Sky', 'Road')
+    assert shared_classes([camvid]) == ('Sky', 'Road')
     camvid.test_dataloader.dataset.type = 'NoSuchDataset'
     camvid.test_dataloader.dataset.metainfo = None
-    with pytest.raises(KeyError, match="unknown dataset type 'NoSuch"):
-        dataset_classes(camvid)
+    with pytest.raises(ValueError, match="test dataset type 'NoSuchDataset'"):
+        shared_classes([camvid])
 
 
 def test_measure_cost_at_the_padded_shape():

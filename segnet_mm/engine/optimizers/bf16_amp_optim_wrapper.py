@@ -14,8 +14,8 @@ from ..hooks.non_finite_loss_hook import (NonFiniteLossError,
 
 def cpu_has_bf16_hardware() -> bool:
     """Whether this CPU computes bf16 natively (AVX512-BF16 or AMX), as
-    oneDNN sees it. Elsewhere bf16 is emulated, many times slower than
-    fp32 (measured in docs/get_started.md)."""
+    oneDNN sees it; elsewhere bf16 is emulated (docs/get_started.md
+    measures the cost)."""
     return torch.ops.mkldnn._is_mkldnn_bf16_supported()
 
 

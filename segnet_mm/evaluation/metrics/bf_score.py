@@ -16,6 +16,7 @@ from prettytable import PrettyTable
 from scipy import ndimage
 
 from mmseg.registry import METRICS
+from .percent import percent
 
 
 def label_boundaries(label: np.ndarray, ignore_index: int) -> np.ndarray:
@@ -196,12 +197,8 @@ class BFScoreMetric(BaseMetric):
                   logger='current')
 
         metrics = OrderedDict(
-            mBFScore=_percent(np.nanmean(per_class)),
-            iBFScore=_percent(per_image.mean()))
+            mBFScore=percent(np.nanmean(per_class)),
+            iBFScore=percent(per_image.mean()))
         for name, value in zip(classes, per_class):
-            metrics[f'BFScore.{name}'] = _percent(value)
+            metrics[f'BFScore.{name}'] = percent(value)
         return metrics
-
-
-def _percent(value: float) -> float:
-    return float(np.round(value * 100, 2))

@@ -15,6 +15,7 @@ from mmseg.registry import METRICS
 from .calibration_stats import (NUM_BINS, NUM_UNCERTAINTY_BINS,
                                 UNCERTAINTIES, pixel_statistics, summarize,
                                 total_statistics)
+from .percent import percent
 
 
 @METRICS.register_module()
@@ -232,7 +233,7 @@ class CalibrationMetric(BaseMetric):
 
         table = PrettyTable(field_names=['ECE (%)', 'NLL', 'Brier', 'T'])
         table.add_row([
-            _percent(summary['ECE']),
+            percent(summary['ECE']),
             _rounded(summary['NLL']),
             _rounded(summary['Brier']), self.temperature
         ])
@@ -247,8 +248,8 @@ class CalibrationMetric(BaseMetric):
         for name in names:
             table.add_row([
                 name,
-                _percent(summary[f'AUROC.{name}']),
-                _percent(summary[f'AUPR.{name}']),
+                percent(summary[f'AUROC.{name}']),
+                percent(summary[f'AUPR.{name}']),
                 _rounded(summary[f'AUROC.{name}.bound'] * 100)
             ])
         print_log(
@@ -257,17 +258,13 @@ class CalibrationMetric(BaseMetric):
             logger='current')
 
         metrics = OrderedDict(
-            ECE=_percent(summary['ECE']),
+            ECE=percent(summary['ECE']),
             NLL=_rounded(summary['NLL']),
             Brier=_rounded(summary['Brier']))
         for name in names:
-            metrics[f'AUROC.{name}'] = _percent(summary[f'AUROC.{name}'])
-            metrics[f'AUPR.{name}'] = _percent(summary[f'AUPR.{name}'])
+            metrics[f'AUROC.{name}'] = percent(summary[f'AUROC.{name}'])
+            metrics[f'AUPR.{name}'] = percent(summary[f'AUPR.{name}'])
         return metrics
-
-
-def _percent(value: float) -> float:
-    return float(round(value * 100, 2))
 
 
 def _rounded(value: float) -> float:

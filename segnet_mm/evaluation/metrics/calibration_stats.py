@@ -2,13 +2,9 @@
 Brier score, AUROC and AUPR of per-pixel uncertainties), their sum over
 images, and the scores of that sum.
 
-Why our own histograms: torchmetrics 1.9's ``MulticlassCalibrationError``
-keeps every pixel's confidence and correctness (memory grows with the
-pixels scored), and ``BinaryAUROC(thresholds=10000)``, fixed in memory,
-compares each pixel with every threshold (slow); both agree with ours
-(docs/segnet_family.md has the comparison). torch-uncertainty's
-``CalibrationError`` wraps those torchmetrics classes; netcal measures
-whole numpy arrays.
+Fixed-size histograms: memory does not grow with the pixels scored, and
+each pixel is binned once rather than compared with every threshold
+(docs/segnet_family.md compares them with torchmetrics' classes).
 """
 import math
 from collections import OrderedDict

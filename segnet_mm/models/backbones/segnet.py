@@ -38,8 +38,8 @@ class SegNetEncoder(BaseModule):
         compact_indices (bool | str): Keep argmax positions as uint8
             2x2-window codes (1 byte per window) rather than int64 flat
             indices (8 bytes). 'auto' uses the codes except in a training
-            step with gradients, where ``max_unpool2d`` on int64 indices is
-            measured faster, and always under
+            step with gradients (where ``max_unpool2d`` on int64 indices
+            is used, docs/benchmark.md), and always under
             ``torch.use_deterministic_algorithms`` (where ``max_unpool2d``
             raises) or tracing (ONNX export). Default: 'auto'.
         window_codes (str): How the codes are found, 'compare' or 'flat'
