@@ -1,27 +1,30 @@
 """Mutation testing of segnet_mm's core modules with mutmut 3.
 
-Slow (minutes to hours per module) and not part of CI; run it by hand from
-the repository root, in the project's environment:
+Slow (minutes per module on an idle machine) and not part of CI; run it by
+hand from the repository root, in the project's environment:
 
     pip install 'mutmut>=3,<4'
     python .dev_scripts/mutation_test.py                      # every module
     python .dev_scripts/mutation_test.py --modules loss pooling
     python .dev_scripts/mutation_test.py --modules loss --keep
-    python .dev_scripts/mutation_test.py --show ID            # after --keep
+    cd mutants && mutmut show ID                              # after --keep
 
-For each entry of ``MODULES`` it writes a temporary ``setup.cfg`` with a
-``[mutmut]`` section (mutate only that entry's files, run only its tests),
-runs ``mutmut run`` (which copies the project into ``mutants/`` and runs
-pytest there), reads the verdicts from ``mutants/**/*.py.meta``, then
-removes ``setup.cfg`` and ``mutants/`` (``--keep`` keeps ``mutants/`` of
-the last entry run). It prints a markdown table, score = killed / mutants
-(timeouts and mutants no selected test reaches count as not killed), and
-``mutmut show`` of every surviving mutant. ``mutmut show ID`` needs the
-config, so with ``--keep`` look at a mutant with ``--show ID``.
+For each entry of ``MODULES`` it copies the package, tests, configs and
+tools into ``mutants/`` (git-ignored), writes a ``setup.cfg`` there whose
+``[mutmut]`` section mutates only that entry's files and runs only its
+tests, runs ``mutmut run`` there (which makes its own copy in
+``mutants/mutants/``) and reads the verdicts from mutmut's ``*.py.meta``
+files. The checkout itself is never written to: no ``setup.cfg`` appears
+at its root. ``mutants/`` is removed at the end unless ``--keep`` is given
+(it then holds the last entry run, config included, so ``mutmut show`` and
+``mutmut browse`` work in it).
+
+It prints a markdown table, score = killed / mutants (timeouts and mutants
+no selected test reaches count as not killed), then every mutant not
+killed, with ``mutmut show`` of each survivor.
 """
 import argparse
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -58,38 +61,51 @@ MODULES = {
         ['engine/hooks/non_finite_loss_hook.py'],
         ['tests/test_engine/test_hooks/test_non_finite_loss_hook.py']),
 }
-# Not mutated, but the tests read them from the copy in mutants/.
+# Not mutated, but the tests read them (REPO_ROOT is mutmut's copy).
 ALSO_COPY = ['configs', 'tools', 'model-index.yml', 'setup.py']
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIG = ROOT / 'setup.cfg'
-MUTANTS = ROOT / 'mutants'
+WORK = ROOT / 'mutants'
 KILLED = {'killed', 'caught by type check'}
 
 
-def write_config(files, tests, timeout_constant=1.0):
-    lines = lambda items: ''.join(f'\n    {i}' for i in items)  # noqa: E731
-    CONFIG.write_text(
+def prepare(files, tests, timeout_constant):
+    """A fresh copy of the project in ``WORK`` with its mutmut config."""
+    shutil.rmtree(WORK, ignore_errors=True)
+    ignore = shutil.ignore_patterns('__pycache__', '.mim')
+    for name in ['segnet_mm', 'tests'] + ALSO_COPY:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, WORK / name, ignore=ignore)
+        else:
+            shutil.copy2(src, WORK / name)
+
+    def lines(items):
+        return ''.join(f'\n    {i}' for i in items)
+
+    (WORK / 'setup.cfg').write_text(
         '[mutmut]\n'
         'source_paths = segnet_mm\n'
         f'only_mutate ={lines(files)}\n'
         f'also_copy ={lines(ALSO_COPY)}\n'
         f'pytest_add_cli_args_test_selection ={lines(tests)}\n'
         'pytest_add_cli_args = -p no:cacheprovider\n'
+        # Plain fork deadlocks some workers after torch ran in the parent.
+        'process_isolation = forkserver\n'
         # A mutant's wall-clock limit is (its tests' time + this) * 15 s.
         f'timeout_constant = {timeout_constant}\n'
         'use_git_change_detection = false\n')
 
 
 def mutmut(*args, **kwargs):
-    return subprocess.run([sys.executable, '-m', 'mutmut', *args], cwd=ROOT,
+    return subprocess.run([sys.executable, '-m', 'mutmut', *args], cwd=WORK,
                           **kwargs)
 
 
 def verdicts(file):
     """{mutant id: status} from mutmut's meta file of ``file``."""
     from mutmut.stats import status_by_exit_code
-    meta = MUTANTS / f'{file}.meta'
+    meta = WORK / 'mutants' / f'{file}.meta'
     if not meta.exists():
         return {}
     codes = json.loads(meta.read_text())['exit_code_by_key']
@@ -100,8 +116,7 @@ def run_module(name, max_children, timeout_constant):
     """Rows of the table and report lines for one ``MODULES`` entry."""
     files, tests = MODULES[name]
     files = [f'segnet_mm/{f}' for f in files]
-    shutil.rmtree(MUTANTS, ignore_errors=True)
-    write_config(files, tests, timeout_constant)
+    prepare(files, tests, timeout_constant)
     print(f'\n## {name}: mutmut run on {", ".join(files)}', flush=True)
     rc = mutmut('run', '--max-children', str(max_children)).returncode
     rows, notes = [], []
@@ -139,45 +154,33 @@ def main():
     parser.add_argument('--max-children', type=int, default=1,
                         help='parallel mutant workers (default: 1)')
     parser.add_argument('--timeout-constant', type=float, default=10,
-                        help='seconds added to each mutant\'s test time '
-                        'before mutmut\'s 15x timeout; mutmut\'s default 1 '
-                        'times out healthy mutants on a loaded machine '
+                        help='seconds added to a mutant\'s test time before '
+                        'mutmut\'s 15x wall-clock limit; mutmut\'s default '
+                        '1 times out healthy mutants on a loaded machine '
                         '(default: 10)')
-    parser.add_argument('--show', metavar='ID', nargs='+',
-                        help='mutmut show ID, in the mutants/ kept by --keep')
     args = parser.parse_args()
 
-    if CONFIG.exists():
-        sys.exit(f'{CONFIG} exists; this script writes its own and '
-                 'removes it afterwards')
     # SIGTERM runs the finally below as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     rows, notes = [], []
     try:
-        if args.show:
-            write_config([f'segnet_mm/{f}' for fs, _ in MODULES.values()
-                          for f in fs], [])
-            for mutant in args.show:
-                mutmut('show', mutant)
-            return
         for name in args.modules:
             module_rows, module_notes = run_module(
                 name, args.max_children, args.timeout_constant)
             rows += module_rows
             notes += module_notes
     finally:
-        CONFIG.unlink(missing_ok=True)
-        if not args.keep and not args.show:
-            shutil.rmtree(MUTANTS, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(WORK, ignore_errors=True)
     print('\n| module | mutants | killed | survived | timeout/other '
           '| score % |\n|---|---|---|---|---|---|')
     print('\n'.join(rows))
     if notes:
-        print('\nNot killed (inspect with `mutmut show ID`, '
-              'or `--keep` then `--show ID`):\n')
+        print('\nNot killed:\n')
         print('\n'.join(notes))
+    if args.keep:
+        print(f'\nKept {WORK}: cd there and run `mutmut show ID`.')
 
 
 if __name__ == '__main__':
-    os.chdir(ROOT)
     main()

@@ -84,7 +84,6 @@ class WeightedCrossEntropyLoss(CrossEntropyLoss):
         self.cls_criterion = partial(
             weighted_cross_entropy, normalize=normalize)
         self.ignore_index = ignore_index
-        self.normalize = normalize
 
     def forward(self,
                 cls_score: Tensor,
