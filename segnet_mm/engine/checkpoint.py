@@ -133,13 +133,9 @@ def publish_checkpoint(src: str, dst: str) -> Tuple[str, str]:
         ValueError: if ``dst`` is a folder, or ``src`` holds no
             ``state_dict`` (naming the file and its keys).
     """
-    if dst.endswith(os.sep) or osp.isdir(dst):
-        raise ValueError(f'{dst} is a folder: give the weights file name, '
-                         'e.g. checkpoints/NAME_DATE.pth')
-    checkpoint = load_local_weights_only(src, map_location='cpu')
-    if 'state_dict' not in checkpoint:
-        raise ValueError(f'checkpoint {src} holds no state_dict (its keys: '
-                         f'{", ".join(map(str, checkpoint))})')
+    _refuse_folder(dst, 'the weights file name, e.g. '
+                   'checkpoints/NAME_DATE.pth')
+    checkpoint = _load_with_weights(src)
     buffer = io.BytesIO()
     torch.save({k: checkpoint[k]
                 for k in PUBLISHED_KEYS if k in checkpoint}, buffer)
@@ -163,20 +159,32 @@ def save_with_state_dict(src: str, dst: str, state_dict: Dict[str, Tensor],
         ValueError: if ``dst`` is ``src`` or a folder, or ``src`` holds no
             ``state_dict``, naming the file.
     """
-    if dst.endswith(os.sep) or osp.isdir(dst):
-        raise ValueError(f'{dst} is a folder: give a checkpoint file name')
+    _refuse_folder(dst, 'a checkpoint file name')
     if osp.exists(dst) and osp.samefile(src, dst):
         raise ValueError(f'{dst} is the source checkpoint: write the new '
                          'one to another file')
-    checkpoint = load_local_weights_only(src, map_location='cpu')
-    if 'state_dict' not in checkpoint:
-        raise ValueError(f'checkpoint {src} holds no state_dict (its keys: '
-                         f'{", ".join(map(str, checkpoint))})')
+    checkpoint = _load_with_weights(src)
     checkpoint['state_dict'] = state_dict
     checkpoint['meta'] = {**checkpoint.get('meta', {}), **(meta or {})}
     buffer = io.BytesIO()
     torch.save(checkpoint, buffer)
     _write_whole(buffer.getvalue(), dst)
+
+
+def _refuse_folder(dst: str, wanted: str) -> None:
+    """Raise ValueError if ``dst`` names a folder, saying what is
+    ``wanted`` instead."""
+    if dst.endswith(os.sep) or osp.isdir(dst):
+        raise ValueError(f'{dst} is a folder: give {wanted}')
+
+
+def _load_with_weights(src: str) -> dict:
+    """The checkpoint ``src``, which must hold a ``state_dict``."""
+    checkpoint = load_local_weights_only(src, map_location='cpu')
+    if 'state_dict' not in checkpoint:
+        raise ValueError(f'checkpoint {src} holds no state_dict (its keys: '
+                         f'{", ".join(map(str, checkpoint))})')
+    return checkpoint
 
 
 def _write_whole(data: bytes, path: str) -> None:
