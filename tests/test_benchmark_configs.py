@@ -140,8 +140,9 @@ def test_cpu_recipe_resolves_as_before_the_split():
     """segnet_camvid_cpu.py and the yardstick, now composed of _base_
     pieces, resolve to the model, pipelines, schedule and hooks they had as
     a chain of leaf configs (saved in tests/data; the hook lists with
-    SafeCheckpointHook, added since; the test IoU metric ClassIoUMetric,
-    as the split made it). segnet-basic_camvid.py left the fixture when it
+    SafeCheckpointHook and the train loop FastResumeIterBasedTrainLoop,
+    added since; the test IoU metric ClassIoUMetric, as the split made
+    it). segnet-basic_camvid.py left the fixture when it
     took the authors' schedule (test_authors_settings.py).
     """
     before = json.loads(
