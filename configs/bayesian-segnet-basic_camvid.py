@@ -9,5 +9,5 @@ _base_ = ['segnet-basic_camvid.py']
 model = dict(
     type='MCDropoutEncoderDecoder',
     mc_samples=16,
-    backbone=dict(dropout_stages=(2, 3), dropout_ratio=0.5),
+    backbone=dict(dropout_stages=(2, 3), stage_dropout_ratio=0.5),
     decode_head=dict(dropout_stages=(2, 3), stage_dropout_ratio=0.5))

@@ -11,5 +11,5 @@ _base_ = ['segnet_camvid.py']
 model = dict(
     type='MCDropoutEncoderDecoder',
     mc_samples=16,
-    backbone=dict(dropout_stages=(2, 3, 4), dropout_ratio=0.5),
+    backbone=dict(dropout_stages=(2, 3, 4), stage_dropout_ratio=0.5),
     decode_head=dict(dropout_stages=(2, 3, 4), stage_dropout_ratio=0.5))

@@ -46,7 +46,7 @@ def test_follows_authors_solver(name):
     assert tuple(cfg.model.backbone.get('dropout_stages', ())) == enc_drop
     assert tuple(head.get('dropout_stages', ())) == dec_drop
     if enc_drop:
-        assert cfg.model.backbone.dropout_ratio == 0.5
+        assert cfg.model.backbone.stage_dropout_ratio == 0.5
         assert head.stage_dropout_ratio == 0.5
         assert cfg.model.type == 'MCDropoutEncoderDecoder'
         assert cfg.model.mc_samples == 16

@@ -64,7 +64,7 @@ def test_bayesian_segnet_basic_is_segnet_basic_with_dropout():
     assert model.pop('mc_samples') == 1  # val scores weight averaging
     for part in ('backbone', 'decode_head'):
         assert tuple(model[part].pop('dropout_stages')) == (2, 3)
-    assert model['backbone'].pop('dropout_ratio') == 0.5
+    assert model['backbone'].pop('stage_dropout_ratio') == 0.5
     assert model['decode_head'].pop('stage_dropout_ratio') == 0.5
     expected = basic.model.to_dict()
     expected.pop('type')

@@ -8,5 +8,5 @@ _base_ = ['segnet-basic_1xb8-3k_camvid-180x240.py']
 model = dict(
     type='MCDropoutEncoderDecoder',
     mc_samples=1,
-    backbone=dict(dropout_stages=(2, 3), dropout_ratio=0.5),
+    backbone=dict(dropout_stages=(2, 3), stage_dropout_ratio=0.5),
     decode_head=dict(dropout_stages=(2, 3), stage_dropout_ratio=0.5))

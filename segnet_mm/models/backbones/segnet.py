@@ -48,7 +48,8 @@ class SegNetEncoder(BaseModule):
             'compare'.
         dropout_stages (Sequence[int]): Stages followed by dropout (Bayesian
             SegNet uses the central ones, (2, 3, 4)). Default: ().
-        dropout_ratio (float): Dropout probability. Default: 0.5.
+        stage_dropout_ratio (float): Their dropout probability (the head's
+            argument of the same name sets the decoder's). Default: 0.5.
         input_lrn (dict, optional): Arguments of a cross-channel
             ``nn.LocalResponseNorm`` applied to the input before the first
             conv, as SegNet-Basic's Caffe model does to raw pixels
@@ -73,7 +74,7 @@ class SegNetEncoder(BaseModule):
                  compact_indices: Union[bool, str] = 'auto',
                  window_codes: str = 'compare',
                  dropout_stages: Sequence[int] = (),
-                 dropout_ratio: float = 0.5,
+                 stage_dropout_ratio: float = 0.5,
                  input_lrn: Optional[dict] = None,
                  conv_cfg: Optional[dict] = None,
                  norm_cfg: Optional[dict] = dict(type='BN'),
@@ -106,7 +107,7 @@ class SegNetEncoder(BaseModule):
                 conv_stack(in_channels, [c] * n, kernel_size, conv_bias,
                            conv_cfg, norm_cfg, act_cfg))
             self.dropouts.append(
-                nn.Dropout(dropout_ratio) if i in dropout_stages else nn.
+                nn.Dropout(stage_dropout_ratio) if i in dropout_stages else nn.
                 Identity())
             in_channels = c
 

@@ -123,11 +123,11 @@ def test_uncertainty_maps_from_hand_made_samples(monkeypatch):
 def test_p0_mc_equals_deterministic():
     model = build(
         mc_samples=3,
-        backbone=dict(dropout_ratio=0.),
+        backbone=dict(stage_dropout_ratio=0.),
         decode_head=dict(stage_dropout_ratio=0.))
     reference = build(
         mc_samples=1,
-        backbone=dict(dropout_ratio=0.),
+        backbone=dict(stage_dropout_ratio=0.),
         decode_head=dict(stage_dropout_ratio=0.))
     inputs = torch.randn(1, 3, 45, 60)
     with torch.no_grad():
