@@ -4,6 +4,8 @@ import torch
 import torch.nn.functional as F
 
 from segnet_mm.models.losses import WeightedCrossEntropyLoss
+from segnet_mm.models.losses.weighted_cross_entropy_loss import \
+    weighted_cross_entropy
 
 WEIGHT = [0.3, 1.0, 4.5, 0.2, 9.6]
 
@@ -64,9 +66,56 @@ def test_weighted_mean_ignores_avg_non_ignore_flag():
     torch.testing.assert_close(a(logits, label), b(logits, label))
 
 
-def test_refuses_sigmoid():
-    with pytest.raises(ValueError, match='softmax loss'):
-        WeightedCrossEntropyLoss(use_sigmoid=True)
+@pytest.mark.parametrize('flag', ['use_sigmoid', 'use_mask'])
+def test_refuses_sigmoid_and_mask(flag):
+    message = ('WeightedCrossEntropyLoss is the softmax loss: use_sigmoid '
+               'and use_mask must be False')
+    with pytest.raises(ValueError) as error:
+        WeightedCrossEntropyLoss(**{flag: True})
+    assert str(error.value) == message
+
+
+def test_function_defaults():
+    """Called directly, the function ignores label -100 and takes mmseg's
+    mean over every pixel, or PyTorch's weighted mean with class
+    weights."""
+    logits, label = inputs(7)
+    label[label == 255] = -100
+    per_pixel = F.cross_entropy(logits, label, reduction='none')
+    torch.testing.assert_close(weighted_cross_entropy(logits, label),
+                               per_pixel.sum() / label.numel())
+    weight = torch.tensor(WEIGHT)
+    torch.testing.assert_close(
+        weighted_cross_entropy(logits, label, class_weight=weight),
+        F.cross_entropy(logits, label, weight=weight))
+
+
+def test_pixel_weights_and_avg_factor_pass_through():
+    """Per-pixel weights multiply each pixel's loss, and a caller's
+    avg_factor replaces the class-weighted normaliser."""
+    logits, label = inputs(8)
+    pixel_weight = torch.rand(label.shape, generator=torch.Generator()
+                              .manual_seed(0))
+    per_pixel = F.cross_entropy(logits, label, weight=torch.tensor(WEIGHT),
+                                ignore_index=255, reduction='none')
+    loss = WeightedCrossEntropyLoss(class_weight=WEIGHT)
+    torch.testing.assert_close(
+        loss(logits, label, weight=pixel_weight, avg_factor=7.0),
+        (per_pixel * pixel_weight).sum() / 7.0)
+
+
+@pytest.mark.parametrize('normalize', ['weight_sum', 'labelled_pixels'])
+def test_reduction_override(normalize):
+    """'sum' and 'none' are the class-weighted sum and per-pixel map,
+    whatever the normaliser of the mean."""
+    logits, label = inputs(9)
+    per_pixel = F.cross_entropy(logits, label, weight=torch.tensor(WEIGHT),
+                                ignore_index=255, reduction='none')
+    loss = WeightedCrossEntropyLoss(class_weight=WEIGHT, normalize=normalize)
+    torch.testing.assert_close(
+        loss(logits, label, reduction_override='sum'), per_pixel.sum())
+    torch.testing.assert_close(
+        loss(logits, label, reduction_override='none'), per_pixel)
 
 
 def test_normalize_by_labelled_pixels_as_caffe():
@@ -102,5 +151,7 @@ def test_labelled_pixels_all_void_is_zero():
 
 
 def test_refuses_unknown_normalize():
-    with pytest.raises(ValueError, match="normalize.*'count'"):
+    with pytest.raises(ValueError) as error:
         WeightedCrossEntropyLoss(normalize='count')
+    assert str(error.value) == ("normalize must be one of ('weight_sum', "
+                                "'labelled_pixels'), got 'count'")
