@@ -68,7 +68,7 @@ setup(
     # openvino: tools/deployment/quantize.py --backend openvino and the .xml
     # models it writes; it quantizes export_onnx's graph, so it builds on
     # the onnx extra (pip install -e .[onnx,openvino]).
-    # pt2e: segnet_mm.apis.pt2e_quantization's int8 quantization through
+    # pt2e: segnet_mm.deployment.pt2e_quantization's int8 quantization through
     # PyTorch's PT2E flow (torchao's x86 Inductor quantizer); running the
     # .pt2 programs it writes needs torch alone.
     extras_require={

@@ -45,7 +45,7 @@ def test_wheel_carries_configs_and_model_index(wheel):
                for p in (REPO_ROOT / 'configs').rglob('*.py')]
     assert len(configs) > 20
     tools = ['tools/train.py', 'tools/test.py', 'tools/dist_train.sh',
-             'tools/analysis_tools/benchmark.py',
+             'tools/analysis_tools/benchmark_int8.py',
              'tools/model_converters/convert_vgg16_bn.py',
              'tools/misc/publish_model.py']
     for path in configs + tools + ['configs/metafile.yaml',

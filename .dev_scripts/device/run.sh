@@ -2,7 +2,7 @@
 # One prepared device call (see make_bundle.sh for .whl/ and .devdata/):
 #
 #   bash .dev_scripts/device/run.sh bench
-#       tools/analysis_tools/benchmark_train.py on configs/segnet_camvid.py --amp (the
+#       .dev_scripts/benchmark_train.py on configs/segnet_camvid.py --amp (the
 #       config, a second seed, then the lever ladder), and the data-loading
 #       share of configs/segnet_cityscapes.py --amp on synthetic 2048x1024
 #       frames. Writes $OUT/bench.md, $OUT/bench.json, $OUT/cityscapes.md.
@@ -59,7 +59,7 @@ read -ra MORE <<<"${OPTIONS:-}"
 case $STAGE in
 bench)
     LEVERS=${LEVERS:-bf16 channels_last loader window_codes compile cuda_graphs}
-    $PY tools/analysis_tools/benchmark_train.py configs/segnet_camvid.py --amp \
+    $PY .dev_scripts/benchmark_train.py configs/segnet_camvid.py --amp \
         --work-root /tmp/bench --levers $LEVERS ${ALL_LEVERS_ONLY:+--all-levers-only} \
         --iters "${ITERS:-300}" --warmup "${WARMUP:-100}" \
         --log-interval "${LOG_INTERVAL:-10}" \
@@ -67,7 +67,7 @@ bench)
         --cfg-options "${DATA[@]}" "${MORE[@]}" | tee "$OUT/bench.md"
     $PY -c 'from segnet_mm.analysis.benchmark import write_synthetic_train_split as w
 w("configs/segnet_cityscapes.py", "/tmp/cityscapes", (1024, 2048), 16)'
-    $PY tools/analysis_tools/benchmark_train.py configs/segnet_cityscapes.py --amp \
+    $PY .dev_scripts/benchmark_train.py configs/segnet_cityscapes.py --amp \
         --work-root /tmp/bench_cityscapes --levers --skip-noise \
         --iters "${ITERS:-300}" --warmup "${WARMUP:-100}" \
         --log-interval "${LOG_INTERVAL:-10}" \

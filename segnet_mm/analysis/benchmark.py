@@ -1,11 +1,11 @@
-"""Measurements behind ``tools/analysis_tools/benchmark.py`` and
-``tools/analysis_tools/compare_models.py``: MACs, forward-pass time,
-training step time (a plain PyTorch loop and mmengine's Runner) and peak
-memory, timed as :mod:`.timing` times. Every model, optimizer, loss weight
-and data layout comes from the config being measured.
-:func:`run_measurement` runs one measurement described by a dict, which
-``tools/analysis_tools/benchmark.py`` runs in a fresh process each."""
+"""Measurements behind ``tools/analysis_tools/compare_models.py`` and
+``tools/analysis_tools/benchmark_int8.py``: MACs, forward-pass time, the
+training step time of mmengine's Runner and peak memory, timed as
+:mod:`.timing` times, and the rate one dataloader worker feeds
+(``tools/analysis_tools/benchmark_data.py``). Every model, optimizer, loss
+weight and data layout comes from the config being measured."""
 import copy
+import itertools
 import tempfile
 import time
 import uuid
@@ -14,17 +14,15 @@ from pathlib import Path
 from typing import Dict, Optional, Union
 
 import torch
-import torch.nn.functional as F
 from mmengine.config import Config
 from mmengine.hooks import Hook
 
 from mmseg.registry import MODELS
-from ..utils.config_edits import (disable_amp, disable_channels_last,
-                                  remove_custom_hooks, train_only)
-from .timing import mean_seconds, peak_tensor_mib, torch_matmul_peak
+from ..utils.config_edits import remove_custom_hooks, train_only
+from .timing import mean_seconds, peak_tensor_mib
 
 
-def _load(config: Union[str, Config]) -> Config:
+def load_config(config: Union[str, Config]) -> Config:
     """The config of a file, or a copy of a loaded one."""
     return Config.fromfile(config) if isinstance(config, str) else \
         copy.deepcopy(config)
@@ -35,7 +33,7 @@ def build_model(config: Union[str, Config], channels_last: bool,
                 train: bool = False) -> torch.nn.Module:
     """The segmentor of ``config`` (a file or a loaded config, left as it
     is), stored channels-last if ``channels_last``."""
-    cfg = _load(config)
+    cfg = load_config(config)
     cfg.model.pop('pretrained', None)
     cfg.model.backbone.pop('init_cfg', None)
     if compact is not None:
@@ -69,54 +67,6 @@ def time_forward(config: Union[str, Config], shape,
         with torch.no_grad(), bf16_autocast(bf16_channels_last,
                                             cache=False):
             model(x, mode='tensor')
-
-    seconds = mean_seconds(step, warmup, iters)
-    return dict(seconds=seconds, peak_mib=peak_tensor_mib(step))
-
-
-def decode_loss_class_weight(cfg: Config) -> Optional[torch.Tensor]:
-    """The class weights of the decode head's (first) cross-entropy loss,
-    None if it has none."""
-    losses = cfg.model.decode_head.loss_decode
-    for loss in losses if isinstance(losses, list) else [losses]:
-        if loss.get('class_weight') is not None:
-            return torch.tensor(loss['class_weight'])
-    return None
-
-
-def build_optimizer(cfg: Config, model: torch.nn.Module):
-    """The config's ``optim_wrapper.optimizer`` for ``model``."""
-    from mmengine.registry import OPTIMIZERS
-    return OPTIMIZERS.build(
-        dict(cfg.optim_wrapper.optimizer, params=model.parameters()))
-
-
-def time_plain_train_step(config: Union[str, Config], shape, batch: int,
-                          bf16_channels_last: bool, compact: Optional[bool],
-                          warmup: int = 2,
-                          iters: int = 4) -> Dict[str, float]:
-    """Seconds per step and peak tensor memory of a hand-written loop on
-    random labels of the model's classes: forward (under bf16 autocast on
-    channels-last weights and input if ``bf16_channels_last``),
-    cross-entropy with the config's class weights and its decode head's
-    ignore index, backward, the config's optimizer."""
-    cfg = _load(config)
-    model = build_model(cfg, bf16_channels_last, compact, train=True)
-    weight = decode_loss_class_weight(cfg)
-    opt = build_optimizer(cfg, model)
-    x = torch.randn(batch, 3, *shape)
-    if bf16_channels_last:
-        x = x.contiguous(memory_format=torch.channels_last)
-    y = torch.randint(0, model.decode_head.num_classes, (batch, *shape))
-
-    def step():
-        with bf16_autocast(bf16_channels_last):
-            logits = model(x, mode='tensor')
-        loss = F.cross_entropy(logits.float(), y, weight=weight,
-                               ignore_index=model.decode_head.ignore_index)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
 
     seconds = mean_seconds(step, warmup, iters)
     return dict(seconds=seconds, peak_mib=peak_tensor_mib(step))
@@ -172,7 +122,7 @@ def time_config_train_step(config: Union[str, Config], data_root: str,
     """Seconds per iteration of ``config`` (a file or a loaded config, left
     as it is) as it is (its pipeline, batch, optim wrapper and hooks),
     training on ``data_root``."""
-    cfg = _train_on(_load(config), data_root)
+    cfg = _train_on(load_config(config), data_root)
     return dict(seconds=runner_seconds_per_iter(cfg, work_dir, warmup, iters))
 
 
@@ -182,34 +132,12 @@ def time_config_train_step_on_synthetic(config: Union[str, Config],
     """:func:`time_config_train_step` on ``num`` synthetic frames of
     ``data_shape`` (H, W) in the config's layout, in a temporary
     directory."""
-    cfg = _load(config)
+    cfg = load_config(config)
     with tempfile.TemporaryDirectory() as tmp:
         root = write_synthetic_train_split(cfg, Path(tmp) / 'data',
                                            data_shape, num)
         return time_config_train_step(cfg, root, str(Path(tmp) / 'work'),
                                       warmup, iters)
-
-
-def time_runner_train_step(config: Union[str, Config], data_root: str,
-                           work_dir: str, shape, batch: int,
-                           bf16_channels_last: bool, warmup: int = 2,
-                           iters: int = 4) -> Dict[str, float]:
-    """Seconds per iteration of ``config`` through mmengine's Runner, its
-    training images resized to ``shape`` (H, W) in batches of ``batch``.
-
-    ``bf16_channels_last`` False turns the config back into mmengine's
-    fp32 default (:func:`~segnet_mm.utils.config_edits.disable_amp`,
-    :func:`~segnet_mm.utils.config_edits.disable_channels_last`).
-    """
-    cfg = _train_on(_load(config), data_root)
-    cfg.train_dataloader.batch_size = batch
-    for t in cfg.train_dataloader.dataset.pipeline:
-        if t['type'] == 'Resize':
-            t['scale'] = (shape[1], shape[0])
-    cfg.model.data_preprocessor.size = tuple(shape)
-    if not bf16_channels_last:
-        disable_channels_last(disable_amp(cfg))
-    return dict(seconds=runner_seconds_per_iter(cfg, work_dir, warmup, iters))
 
 
 def write_synthetic_train_split(config: Union[str, Config], root: Path,
@@ -221,8 +149,8 @@ def write_synthetic_train_split(config: Union[str, Config], root: Path,
     from mmseg.registry import DATASETS
     from segnet_mm.datasets import write_synthetic_pairs
     dataset = DATASETS.build(
-        dict(_load(config).train_dataloader.dataset, data_root=str(root),
-             lazy_init=True))
+        dict(load_config(config).train_dataloader.dataset,
+             data_root=str(root), lazy_init=True))
     names = write_synthetic_pairs(
         dataset.data_prefix['img_path'], dataset.data_prefix['seg_map_path'],
         num, tuple(shape), len(dataset.metainfo['classes']),
@@ -255,49 +183,13 @@ def macs_and_params(config: Union[str, Config], shape) -> Dict:
                 inference_params=inference_params(model))
 
 
-def _runner_step_on_synthetic(config: str, shape, batch: int,
-                              bf16_channels_last: bool, iters: int,
-                              data_shape) -> Dict[str, float]:
-    with tempfile.TemporaryDirectory() as tmp:
-        root = write_synthetic_train_split(
-            config, Path(tmp) / 'data', data_shape, batch * 2)
-        return time_runner_train_step(config, root,
-                                      str(Path(tmp) / 'work'), shape, batch,
-                                      bf16_channels_last, iters=iters)
-
-
-def run_measurement(spec: Dict) -> Dict:
-    """One measurement, in this process: ``spec['kind']`` and its
-    arguments.
-
-    Kinds: ``peak`` (fp32/bf16 matmul GFLOP/s), ``macs`` (config, shape),
-    ``inference`` (config, shape, bf16_channels_last, compact, iters),
-    ``plain_train`` and ``runner_train`` (config, shape, batch,
-    bf16_channels_last, compact, iters, data_shape).
-
-    Raises:
-        ValueError: naming an unknown kind.
-    """
-    spec = dict(spec)
-    kind = spec.pop('kind')
-    if kind == 'peak':
-        return dict(fp32=torch_matmul_peak(torch.float32),
-                    bf16=torch_matmul_peak(torch.bfloat16))
-    if kind == 'macs':
-        return macs_and_params(spec['config'], spec['shape'])
-    if kind == 'inference':
-        return time_forward(spec['config'], spec['shape'],
-                            spec['bf16_channels_last'], spec.get('compact'),
-                            iters=spec['iters'])
-    if kind == 'plain_train':
-        return time_plain_train_step(spec['config'], spec['shape'],
-                                     spec['batch'],
-                                     spec['bf16_channels_last'],
-                                     spec.get('compact'),
-                                     iters=spec['iters'])
-    if kind == 'runner_train':
-        return _runner_step_on_synthetic(spec['config'], spec['shape'],
-                                         spec['batch'],
-                                         spec['bf16_channels_last'],
-                                         spec['iters'], spec['data_shape'])
-    raise ValueError(f'unknown measurement {kind!r}')
+def pipeline_seconds(cfg: Config, samples: int = 40,
+                     warmup: int = 3) -> float:
+    """Seconds one dataloader worker spends per training sample: the
+    config's training dataset and pipeline (decoding, augmentation,
+    packing) in this process, after ``warmup`` samples."""
+    from mmseg.registry import DATASETS
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    indices = itertools.count()
+    return mean_seconds(lambda: dataset[next(indices) % len(dataset)],
+                        warmup, samples)

@@ -1,14 +1,14 @@
 """Inference of one config on the CPU along four paths: ms per (1, 3, H, W)
 image for PyTorch fp32, PyTorch's bf16 fast path (bf16 autocast +
 channels-last), ONNX Runtime fp32 and ONNX Runtime int8
-(:func:`~segnet_mm.apis.quantize_int8`), each against the peak of its own
-arithmetic measured on the same CPU (a square matrix product in the same
-library and precision), and each path's peak resident memory measured in a
-fresh process; and, with ``pip install -e .[openvino]``, OpenVINO fp32 (the
-same graph as an IR) and OpenVINO int8
-(:func:`~segnet_mm.apis.quantize_int8_openvino`), and with ``pip install
--e .[pt2e]`` PyTorch's PT2E int8 compiled by Inductor
-(:func:`~segnet_mm.apis.pt2e_quantization.quantize_pt2e_int8`), read
+(:func:`~segnet_mm.deployment.quantize_int8`), each against the peak of
+its own arithmetic measured on the same CPU (a square matrix product in
+the same library and precision), and each path's peak resident memory
+measured in a fresh process; and, with ``pip install -e .[openvino]``,
+OpenVINO fp32 (the same graph as an IR) and OpenVINO int8
+(:func:`~segnet_mm.deployment.quantize_int8_openvino`), and with ``pip
+install -e .[pt2e]`` PyTorch's PT2E int8 compiled by Inductor
+(:func:`~segnet_mm.deployment.pt2e_quantization.quantize_pt2e_int8`), read
 against ONNX Runtime's peak of the same precision. Every path runs on the
 same input (:func:`~.timing.benchmark_input`) with the same number of threads
 (``torch.set_num_threads``, ONNX Runtime's ``intra_op_num_threads``,
@@ -101,15 +101,13 @@ def _path_runner(
     array, returning its logits; and the threads it runs on. A PyTorch path
     runs ``checkpoint``'s weights if given."""
     if name.startswith('onnxruntime'):
-        from ..models.segmentors.onnxruntime_segmentor import \
-            onnxruntime_session
+        from ..deployment.onnxruntime_segmentor import onnxruntime_session
         session = onnxruntime_session(onnx_file, threads)
         input_name = session.get_inputs()[0].name
         return (lambda x: session.run(None, {input_name: x})[0],
                 session.get_session_options().intra_op_num_threads)
     if name.startswith('openvino'):
-        from ..models.segmentors.openvino_segmentor import \
-            openvino_compiled_model
+        from ..deployment.openvino_segmentor import openvino_compiled_model
         compiled = openvino_compiled_model(onnx_file, threads)
         request = compiled.create_infer_request()
 
@@ -119,8 +117,8 @@ def _path_runner(
 
         return infer, int(compiled.get_property('INFERENCE_NUM_THREADS'))
     if name.startswith('pt2e'):
-        from ..apis.pt2e_quantization import (compile_pt2e_int8,
-                                              load_pt2e_int8)
+        from ..deployment.pt2e_quantization import (compile_pt2e_int8,
+                                                    load_pt2e_int8)
         compiled = compile_pt2e_int8(load_pt2e_int8(onnx_file)[0])
         return (lambda x: compiled(torch.from_numpy(x)),
                 torch.get_num_threads())
@@ -188,9 +186,9 @@ def _export(config: str,
     random images, its input convolution kept in float if
     ``float_input_conv``."""
 
-    from ..apis import (export_onnx, export_openvino, quantize_int8,
-                        quantize_int8_openvino)
-    from ..apis.pt2e_quantization import quantize_pt2e_int8
+    from ..deployment import (export_onnx, export_openvino, quantize_int8,
+                              quantize_int8_openvino)
+    from ..deployment.pt2e_quantization import quantize_pt2e_int8
     writers = {
         'onnxruntime': ('.onnx', export_onnx, quantize_int8),
         'openvino': ('.xml', export_openvino, quantize_int8_openvino),

@@ -83,8 +83,7 @@ def openvino_op_times(model_file: str,
         first; layers that took no time (not run, or folded into another)
         are left out.
     """
-    from ..models.segmentors.openvino_segmentor import \
-        openvino_compiled_model
+    from ..deployment.openvino_segmentor import openvino_compiled_model
     if runs < 1:
         raise ValueError(f'runs must be >= 1, got {runs}')
     request = openvino_compiled_model(

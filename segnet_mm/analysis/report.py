@@ -30,52 +30,6 @@ def _fmt(value: Optional[float], digits: int = 2) -> str:
     return f'{value:.{digits}f}'
 
 
-def peak_line(peak: Dict[str, float], threads: int) -> str:
-    """The fp32 and bf16 matmul peaks of
-    ``tools/analysis_tools/benchmark.py``."""
-    return (f'matmul peak (4096^3, best of 5, before and after): fp32 '
-            f'{peak["fp32"]:.0f} GFLOP/s, bf16 {peak["bf16"]:.0f} GFLOP/s, '
-            f'{threads} threads')
-
-
-def inference_table(rows: Sequence[Dict]) -> str:
-    """The table of :func:`~.speed_suite.inference_row` rows."""
-    return markdown_table(
-        ['model', 'input', 'params (M)', 'GMACs', 'path', 'ms/img', 'img/s',
-         'GFLOP/s', '% of peak', 'peak tensor mem (MiB)'],
-        ([r['model'], f'{r["shape"][0]}x{r["shape"][1]}',
-          f'{r["params"] / 1e6:.2f}', f'{r["macs"] / 1e9:.1f}', r['path'],
-          f'{1000 * r["seconds"]:.0f}', f'{1 / r["seconds"]:.2f}',
-          f'{r["gflops"]:.0f}', f'{r["pct_peak"]:.0f}%',
-          f'{r["peak_mib"]:.0f}'] for r in rows))
-
-
-def training_table(train: Dict[str, Dict], batch: int) -> str:
-    """The training loops' seconds per iteration, per image (``batch``
-    images an iteration) and peak memory (– where not measured)."""
-    return markdown_table(
-        ['loop', 's/iter', 's/img', 'peak tensor mem (MiB)'],
-        ([label, f'{r["seconds"]:.2f}', f'{r["seconds"] / batch:.3f}',
-          f'{r["peak_mib"]:.0f}' if 'peak_mib' in r else '–']
-         for label, r in train.items()))
-
-
-def ratios_text(ratios: Dict) -> str:
-    """:func:`~.speed_suite.speed_ratios` next to their targets."""
-    lines = [
-        'Ratios against the CPU speed targets:',
-        f'  Runner fast / plain bf16+CL loop: '
-        f'{ratios["runner_vs_plain_fast"]:.2f}x (target <= 1.1)',
-        f'  Runner fp32 / Runner fast: '
-        f'{ratios["runner_fast_speedup_vs_fp32"]:.2f}x (target >= 4)',
-        f'  inference, fast path: {ratios["inference_pct_bf16_peak"]:.0f}% '
-        'of the bf16 matmul peak (target >= 60%)',
-        f'  inference peak memory fast / fp32: '
-        f'{ratios["inference_mem_fast_vs_fp32"]:.2f} (target <= 0.7)'
-    ]
-    return '\n'.join(lines)
-
-
 def path_speed_table(rows: Sequence[PathSpeed], macs: int,
                      reference: str = 'bf16') -> str:
     """Inference paths: ms/image, GOP/s reached (2 x MACs per image), % of
@@ -92,36 +46,6 @@ def path_speed_table(rows: Sequence[PathSpeed], macs: int,
     return markdown_table(
         ['path', 'ms/img', 'GOP/s', '% of its peak (peak GOP/s)',
          f'x {reference}', 'peak RSS MiB'], lines)
-
-
-LEVER_COLUMNS = ('run', 's/iter', 'images/s', 'x config', 'data share',
-                 '% of bf16 matmul rate', 'loss gap to seed 0')
-
-
-def lever_row(run: Dict, base: Dict, train_gflop: float,
-              peak_gflops: float) -> str:
-    """One lever run's row under ``markdown_header(LEVER_COLUMNS)``: its
-    speed, its images/s over ``base``'s (the config as it is), its
-    training GFLOP/s (``train_gflop`` per image) as a percentage of
-    ``peak_gflops`` and its loss gap; a failed run's exit status."""
-    if 'failed' in run:
-        return markdown_row([run['name'], f'failed (exit {run["failed"]})'] +
-                            [''] * (len(LEVER_COLUMNS) - 2))
-    rate = run['images_per_s'] * train_gflop
-    return markdown_row([
-        run['name'], f'{run["seconds_per_iter"]:.4f}',
-        f'{run["images_per_s"]:.1f}',
-        f'{run["images_per_s"] / base["images_per_s"]:.2f}',
-        f'{100 * run["data_share"]:.0f}%',
-        f'{100 * rate / peak_gflops:.1f}%', f'{run["loss_gap"]:.4f}'
-    ])
-
-
-def noise_note(noise: Dict) -> str:
-    """What the second seed's loss gap means for the rungs'."""
-    return (f'noise: the loss gap between seeds 0 and {noise["seed"]} is '
-            f'{noise["loss_gap"]:.4f}; a rung is within noise at or below '
-            'it.')
 
 
 def mc_dropout_table(ms: Dict[int, float]) -> str:

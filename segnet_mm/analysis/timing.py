@@ -90,7 +90,7 @@ def onnxruntime_matmul_peak(dtype: str, n: int = 1024, reps: int = 10,
     import onnx
     from onnx import TensorProto, helper
 
-    from ..models.segmentors.onnxruntime_segmentor import onnxruntime_session
+    from ..deployment.onnxruntime_segmentor import onnxruntime_session
     rng = np.random.default_rng(0)
     if dtype == 'float32':
         a = rng.standard_normal((n, n), np.float32)

@@ -9,7 +9,6 @@ from the dataset class named in the config, and raises when neither has
 them.
 """
 import os.path as osp
-from collections import Counter
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple, Union
 
@@ -26,9 +25,9 @@ from mmseg.registry import DATASETS, MODELS
 from mmseg.structures import SegDataSample
 from mmseg.visualization import SegLocalVisualizer
 from ..engine.checkpoint import enable_safe_checkpoints
-from ..models.segmentors.runtime_segmentor import (runtime_model_type,
-                                                   runtime_segmentor_cfg)
-from ..utils.config_checks import IMAGE_SUFFIXES, dataset_classes
+from ..deployment.runtime_segmentor import (runtime_model_type,
+                                            runtime_segmentor_cfg)
+from ..utils.config_checks import dataset_classes
 from ..utils.typing_utils import PathLike
 
 
@@ -158,38 +157,6 @@ def init_runtime_segmentor(config: Union[PathLike, Config],
     model.cfg = cfg
     model.dataset_meta = dataset_meta_from_config(cfg)
     return model
-
-
-def find_images(path: PathLike) -> List[str]:
-    """One image file, or the images directly inside a directory, sorted.
-
-    Outputs are named after the images' stems, so a directory must not hold
-    two images with the same stem (``a.png`` and ``a.jpg``).
-
-    Raises:
-        FileNotFoundError: naming ``path`` if it does not exist or holds no
-            file ending in one of ``IMAGE_SUFFIXES``.
-        ValueError: naming the images that share a stem.
-    """
-    path = Path(path)
-    if path.is_file():
-        return [str(path)]
-    if not path.is_dir():
-        raise FileNotFoundError(f'no such image or directory: {path}')
-    images = sorted(
-        str(p) for p in path.iterdir()
-        if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
-    if not images:
-        raise FileNotFoundError(
-            f'no images ({", ".join(IMAGE_SUFFIXES)}) in {path}')
-    stems = [osp.splitext(image)[0] for image in images]
-    counts = Counter(stems)
-    clashes = [image for image, stem in zip(images, stems)
-               if counts[stem] > 1]
-    if clashes:
-        raise ValueError(f'images in {path} share a name, their outputs would '
-                         f'overwrite each other: {", ".join(clashes)}')
-    return images
 
 
 def colorize(label: np.ndarray,

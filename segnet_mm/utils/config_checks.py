@@ -9,8 +9,7 @@ from mmcv.image import rescale_size
 from mmengine.config import Config
 
 from mmseg.registry import DATASETS
-
-IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff')
+from .image_files import IMAGE_SUFFIXES
 
 
 class ConfigCheckError(ValueError):

@@ -110,7 +110,7 @@ def test_openvino_paths(tmp_path):
 def test_pt2e_path(tmp_path, monkeypatch):
     """PT2E int8 runs its compiled program, on the threads asked for."""
     pytest.importorskip('torchao', reason='pip install -e .[pt2e]')
-    from segnet_mm.apis import pt2e_quantization
+    from segnet_mm.deployment import pt2e_quantization
     from tests.utils import small_config
     config = tmp_path / 'small.py'
     small_config(REPO_ROOT / 'configs' / 'segnet_camvid.py').dump(
@@ -139,20 +139,20 @@ def test_paths_run_the_checkpoint_calibrated_on_given_images(
     checkpoint."""
     from mmengine.runner import save_checkpoint
 
-    import segnet_mm.apis
+    import segnet_mm.deployment
     from segnet_mm.apis import init_segmentor
     from tests.utils import save_small_checkpoint, write_small_config
     config = str(write_small_config(tmp_path / 'small.py'))
     checkpoint = str(save_small_checkpoint(tmp_path / 'small.pth'))
     images = [str(p) for p in sorted((camvid_root / 'train').glob('*'))[:3]]
     calibrated = []
-    quantize = segnet_mm.apis.quantize_int8
+    quantize = segnet_mm.deployment.quantize_int8
 
     def spy(model, out_file, calib_images, *args, **kwargs):
         calibrated.append((list(calib_images), kwargs['float_input_conv']))
         return quantize(model, out_file, calib_images, *args, **kwargs)
 
-    monkeypatch.setattr(segnet_mm.apis, 'quantize_int8', spy)
+    monkeypatch.setattr(segnet_mm.deployment, 'quantize_int8', spy)
     runs = {}
     path_runner = inference_paths._path_runner
 

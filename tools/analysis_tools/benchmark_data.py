@@ -15,7 +15,7 @@ from pathlib import Path
 from mmseg.utils import register_all_modules
 
 from segnet_mm.analysis.comparison import machine_name
-from segnet_mm.analysis.train_speed import pipeline_seconds
+from segnet_mm.analysis.benchmark import pipeline_seconds
 from segnet_mm.utils.config_edits import add_cfg_options, load_run_config
 
 

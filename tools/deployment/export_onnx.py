@@ -5,9 +5,10 @@
 import argparse
 import sys
 
-from segnet_mm.apis import (check_onnx, export_onnx, init_segmentor,
-                            prepare_input)
-from segnet_mm.apis.onnx_export import written_if_accepted
+from segnet_mm.apis import init_segmentor
+from segnet_mm.deployment.onnx_export import (check_onnx, export_onnx,
+                                              prepare_input,
+                                              written_if_accepted)
 from segnet_mm.utils.config_edits import add_cfg_options
 
 

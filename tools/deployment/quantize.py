@@ -16,10 +16,14 @@ import os.path as osp
 import sys
 
 
-from segnet_mm.apis import (QUANTIZE_BACKENDS, calibration_images,
-                            check_onnx, held_out_image, init_segmentor,
-                            int8_cpu_support, prepare_input, quantize_backend)
-from segnet_mm.apis.onnx_export import written_if_accepted
+from segnet_mm.apis import init_segmentor
+from segnet_mm.deployment.onnx_export import (check_onnx, prepare_input,
+                                              written_if_accepted)
+from segnet_mm.deployment.quantization import (calibration_images,
+                                               held_out_image,
+                                               int8_cpu_support)
+from segnet_mm.deployment.quantize_backends import (QUANTIZE_BACKENDS,
+                                                    quantize_backend)
 from segnet_mm.utils.config_edits import add_cfg_options
 
 

@@ -24,7 +24,7 @@ def test_workers_for_a_rate(camvid_root):
 
 def test_missing_config_named():
     for tool, *args in (['tools/analysis_tools/benchmark_data.py'],
-                        ['tools/analysis_tools/benchmark_train.py',
+                        ['.dev_scripts/benchmark_train.py',
                          '--work-root', 'w']):
         proc = subprocess.run(
             [sys.executable, tool, 'configs/nope.py', *args],

@@ -7,10 +7,10 @@ import sys
 import pytest
 
 from segnet_mm.apis import init_segmentor
-from segnet_mm.apis.quantization import Int8Support
+from segnet_mm.deployment.quantization import Int8Support
 from tests.conftest import REPO_ROOT
-from tests.test_apis.test_quantization import SHAPE
-from tests.test_apis.test_quantization import trained  # noqa: F401,F811
+from tests.test_deployment.test_quantization import SHAPE
+from tests.test_deployment.test_quantization import trained  # noqa: F401,F811
 from tests.utils import data_options, run_tool
 
 

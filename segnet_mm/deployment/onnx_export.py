@@ -31,9 +31,9 @@ from torch import Tensor
 
 from mmseg.models import BaseSegmentor
 from mmseg.registry import MODELS
-from ..models.segmentors.runtime_segmentor import runtime_segmentor_cfg
 from ..models.utils import SegmentorLogits
 from ..utils.typing_utils import PathLike
+from .runtime_segmentor import runtime_segmentor_cfg
 
 # The window codes add uint8 tensors, which ONNX's Add takes from opset 14.
 MIN_OPSET = 14

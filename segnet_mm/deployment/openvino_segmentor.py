@@ -67,7 +67,7 @@ def openvino_compiled_model(model,
 @MODELS.register_module()
 class OpenVINOSegmentor(RuntimeSegmentor):
     """Run an OpenVINO IR mapping a preprocessed (1, 3, H, W) batch to logits
-    (1, K, H, W), converted from :func:`segnet_mm.apis.export_onnx`'s graph,
+    (1, K, H, W), converted from :func:`~.onnx_export.export_onnx`'s graph,
     with the config's pre- and post-processing (:class:`RuntimeSegmentor`).
     The mean, std, channel order (``bgr_to_rgb``) and classes recorded in
     the IR's rt_info must be the config's.

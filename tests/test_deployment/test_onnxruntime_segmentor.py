@@ -7,8 +7,9 @@ import onnx
 import pytest
 
 from mmseg.apis import inference_model
-from segnet_mm.apis import export_onnx, init_segmentor
+from segnet_mm.apis import init_segmentor
 from segnet_mm.datasets import CamVidDataset
+from segnet_mm.deployment import export_onnx
 from tests.utils import resized_small_config, save_small_checkpoint
 
 SHAPE = (48, 64)  # the graph's; the synthetic frames are 45x60

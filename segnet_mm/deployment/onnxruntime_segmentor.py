@@ -35,7 +35,7 @@ def onnxruntime_session(model: Union[str, bytes],
 @MODELS.register_module()
 class ONNXRuntimeSegmentor(RuntimeSegmentor):
     """Run an ONNX graph mapping a preprocessed (1, 3, H, W) batch to logits
-    (1, K, H, W), as :func:`segnet_mm.apis.export_onnx` writes it, with the
+    (1, K, H, W), as :func:`~.onnx_export.export_onnx` writes it, with the
     config's pre- and post-processing (:class:`RuntimeSegmentor`). The mean,
     std, channel order (``bgr_to_rgb``) and classes the file was exported
     with (its ONNX metadata) must be the config's.

@@ -1,6 +1,6 @@
 """Speed and memory of SegNet next to stock mmseg models on this machine.
 
-    python tools/analysis_tools/benchmark.py [--shape 360 480]
+    python .dev_scripts/benchmark_speed.py [--shape 360 480]
         [--train-shape 180 240] [--batch 8] [--out results.json]
 
 Prints, from one run: the machine's fp32/bf16 matmul peak; per model its
@@ -10,8 +10,7 @@ inference time, achieved GFLOP/s as % of the matching peak and peak memory
 channels-last; SegNet with int64 indices and with 2-bit window codes); and
 SegNet's training step per image for a plain PyTorch loop and for
 mmengine's Runner (configs/segnet_camvid_cpu_yardstick.py), fp32 and fast.
-Each measurement (segnet_mm.analysis.benchmark.run_measurement) runs in a
-fresh process.
+Each measurement (speed_suite.run_measurement) runs in a fresh process.
 """
 import argparse
 import json
@@ -20,10 +19,9 @@ import os.path as osp
 import mmseg
 import torch
 
-from segnet_mm.analysis import report
-from segnet_mm.analysis import speed_suite as suite
+import speed_suite as suite
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SEGNET = osp.join(REPO, 'configs/segnet_camvid.py')
 RUNNER_CONFIG = osp.join(REPO, 'configs/segnet_camvid_cpu_yardstick.py')
 # name -> (mmseg config, side divisor the model needs at inference)
@@ -68,8 +66,8 @@ def inference_rows(args, peak_before: dict) -> tuple:
     for name, ops in uncounted.items():
         if ops:
             print(f'WARNING {name}: ops not counted: {ops}')
-    print(report.peak_line(peak, torch.get_num_threads()) + '\n')
-    print(report.inference_table(rows))
+    print(suite.peak_line(peak, torch.get_num_threads()) + '\n')
+    print(suite.inference_table(rows))
     return rows, peak
 
 
@@ -81,7 +79,7 @@ def training_steps(args) -> dict:
           f'{DATA_SHAPE[0]}x{DATA_SHAPE[1]} data resized)')
     train = suite.run_training_suite(SEGNET, RUNNER_CONFIG, args.train_shape,
                                      args.batch, args.iters, DATA_SHAPE)
-    print(report.training_table(train, args.batch))
+    print(suite.training_table(train, args.batch))
     return train
 
 
@@ -94,7 +92,7 @@ def main():
     results['inference'] = rows
     results['train'] = training_steps(args)
     results['ratios'] = suite.speed_ratios(rows, results['train'])
-    print('\n' + report.ratios_text(results['ratios']))
+    print('\n' + suite.ratios_text(results['ratios']))
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(results, f, indent=2)

@@ -1,13 +1,34 @@
-"""The imports between packages point one way: visualization reads through
-analysis and analysis measures through apis, never the reverse, and the
-package never reaches into tools/."""
+"""The imports between the package's rooms point one way:
+
+    analysis (benchmarking) -> apis -> deployment -> the core
+    visualization -> analysis (run logs)
+
+The core (models, datasets, evaluation, engine) and utils import none of
+the rooms above them; deployment, an optional room, never imports the
+API, the measuring or the plotting; the API never imports measuring or
+plotting; measuring never imports plotting; models never import
+datasets; and the package never reaches into tools/ or the development
+scripts."""
 import ast
 from pathlib import Path
 from typing import Dict, Set
 
+import pytest
+
 from tests.conftest import REPO_ROOT
 
 PACKAGE = REPO_ROOT / 'segnet_mm'
+CORE = ('models', 'datasets', 'evaluation', 'engine', 'utils')
+ABOVE_CORE = ('apis', 'deployment', 'analysis', 'visualization')
+# room -> the rooms it must not import
+FORBIDDEN = {
+    **{room: ABOVE_CORE for room in CORE},
+    'models': ABOVE_CORE + ('datasets',),
+    'utils': ABOVE_CORE + ('models', 'datasets', 'evaluation', 'engine'),
+    'deployment': ('apis', 'analysis', 'visualization'),
+    'apis': ('analysis', 'visualization'),
+    'analysis': ('visualization', ),
+}
 
 
 def module_name(path: Path) -> str:
@@ -52,30 +73,33 @@ def test_relative_imports_are_resolved():
         'segnet_mm.visualization.curves']
     assert 'segnet_mm.analysis.benchmark' in imports[
         'segnet_mm.analysis.inference_paths']
+    assert 'segnet_mm.deployment.runtime_segmentor' in imports[
+        'segnet_mm.apis.inference']
 
 
-def test_analysis_does_not_import_visualization():
+def test_every_room_is_in_the_order():
+    rooms = {p.name for p in PACKAGE.iterdir()
+             if (p / '__init__.py').is_file()}
+    assert rooms == set(CORE + ABOVE_CORE)
+
+
+@pytest.mark.parametrize('room', sorted(FORBIDDEN))
+def test_room_imports_only_below_it(room):
     wrong = {
-        module: sorted(n for n in names
-                       if within(n, 'segnet_mm.visualization'))
+        module: sorted(n for n in names for other in FORBIDDEN[room]
+                       if within(n, f'segnet_mm.{other}'))
         for module, names in package_imports().items()
-        if within(module, 'segnet_mm.analysis')
+        if within(module, f'segnet_mm.{room}')
     }
     assert not {m: n for m, n in wrong.items() if n}
 
 
-def test_apis_does_not_import_analysis():
+def test_package_does_not_import_tools_or_dev_scripts():
+    dev_scripts = {p.stem for p in (REPO_ROOT / '.dev_scripts').glob('*.py')}
+    assert {'speed_suite', 'train_speed'} <= dev_scripts
     wrong = {
-        module: sorted(n for n in names if within(n, 'segnet_mm.analysis'))
-        for module, names in package_imports().items()
-        if within(module, 'segnet_mm.apis')
-    }
-    assert not {m: n for m, n in wrong.items() if n}
-
-
-def test_package_does_not_import_tools():
-    wrong = {
-        module: sorted(n for n in names if within(n, 'tools'))
+        module: sorted(n for n in names if within(n, 'tools')
+                       or n.split('.')[0] in dev_scripts)
         for module, names in package_imports().items()
     }
     assert not {m: n for m, n in wrong.items() if n}

@@ -5,9 +5,9 @@ import pytest
 import torch
 
 from mmseg.apis import inference_model
-from segnet_mm.apis import export_openvino, init_segmentor
+from segnet_mm.apis import init_segmentor
 from segnet_mm.datasets import CamVidDataset
-from segnet_mm.models.segmentors import OpenVINOSegmentor
+from segnet_mm.deployment import OpenVINOSegmentor, export_openvino
 from tests.utils import resized_small_config, save_small_checkpoint
 
 pytest.importorskip(

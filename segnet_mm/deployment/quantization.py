@@ -23,8 +23,8 @@ import numpy as np
 
 from mmseg.models import BaseSegmentor
 from ..utils.cpuinfo import read_cpuinfo
+from ..utils.image_files import find_images
 from ..utils.typing_utils import PathLike
-from .inference import find_images
 from .onnx_export import export_onnx, prepare_input
 
 INT8_FLAGS = ('avx512_vnni', 'avx_vnni', 'amx_int8')

@@ -6,11 +6,13 @@ from collections import Counter
 
 import pytest
 
-from segnet_mm.apis import (calibration_images, check_onnx, export_openvino,
-                            init_segmentor, prepare_input,
-                            quantize_int8_openvino)
-from tests.test_apis.test_quantization import SHAPE
-from tests.test_apis.test_quantization import trained  # noqa: F401,F811
+from segnet_mm.apis import init_segmentor
+from segnet_mm.deployment import (check_onnx, export_openvino,
+                                  quantize_int8_openvino)
+from segnet_mm.deployment.onnx_export import prepare_input
+from segnet_mm.deployment.quantization import calibration_images
+from tests.test_deployment.test_quantization import SHAPE
+from tests.test_deployment.test_quantization import trained  # noqa: F401,F811
 
 ov = pytest.importorskip(
     'openvino', reason='OpenVINO back end not installed (pip install -e '

@@ -4,8 +4,9 @@ import sys
 
 import pytest
 
-from segnet_mm.apis import (QUANTIZE_BACKENDS, quantize_backend,
-                            quantize_int8, quantize_int8_openvino)
+from segnet_mm.deployment import quantize_int8, quantize_int8_openvino
+from segnet_mm.deployment.quantize_backends import (QUANTIZE_BACKENDS,
+                                                    quantize_backend)
 
 
 def test_backends_and_their_files():

@@ -14,12 +14,14 @@ import torch.nn.functional as F
 from mmengine.config import Config
 
 from mmseg.registry import MODELS
-from segnet_mm.apis import (calibration_images, check_onnx, held_out_image,
-                            init_segmentor, int8_cpu_support, prepare_input,
-                            quantize_int8)
+from segnet_mm.apis import init_segmentor
 from segnet_mm.datasets import CamVidDataset
-from segnet_mm.models.segmentors.onnxruntime_segmentor import \
-    onnxruntime_session
+from segnet_mm.deployment import check_onnx, quantize_int8
+from segnet_mm.deployment.onnx_export import prepare_input
+from segnet_mm.deployment.onnxruntime_segmentor import onnxruntime_session
+from segnet_mm.deployment.quantization import (calibration_images,
+                                               held_out_image,
+                                               int8_cpu_support)
 from segnet_mm.models.utils import first_max_codes
 from tests.conftest import REPO_ROOT
 from tests.data_utils import write_synthetic_camvid

@@ -18,10 +18,9 @@ import tempfile
 from typing import Sequence
 
 from mmseg.models import BaseSegmentor
-from ..models.segmentors.openvino_segmentor import (import_openvino,
-                                                    set_openvino_metadata)
 from ..utils.typing_utils import PathLike
 from .onnx_export import export_onnx, prepare_input
+from .openvino_segmentor import import_openvino, set_openvino_metadata
 
 
 def _import_nncf():

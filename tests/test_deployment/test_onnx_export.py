@@ -7,8 +7,9 @@ import onnx  # setup.py's onnx extra, installed by the set-up command
 import pytest
 import torch
 
-from segnet_mm.apis import (check_onnx, export_onnx, init_segmentor,
-                            prepare_input, quantize_int8)
+from segnet_mm.apis import init_segmentor
+from segnet_mm.deployment import check_onnx, export_onnx, quantize_int8
+from segnet_mm.deployment.onnx_export import prepare_input
 from tests.utils import (BAYESIAN_CONFIG, CONFIG, SMALL_MODEL, cfg_options,
                          save_small_checkpoint)
 
@@ -107,7 +108,8 @@ def test_model_is_written_only_if_accepted(tmp_path):
     """A deployed model (an OpenVINO IR's .xml and .bin) takes --out's place
     when its check passes; when the check refuses it, nothing is written and
     a model already at --out stays as it was."""
-    from segnet_mm.apis.onnx_export import OnnxCheck, written_if_accepted
+    from segnet_mm.deployment.onnx_export import (OnnxCheck,
+                                                  written_if_accepted)
     out = tmp_path / 'm.xml'
     with written_if_accepted(out) as unchecked:
         for suffix in ('.xml', '.bin'):

@@ -1,4 +1,4 @@
-"""tools/analysis_tools/benchmark_train.py: the config, a second seed, then
+""".dev_scripts/benchmark_train.py: the config, a second seed, then
 the lever ladder, each a real tools/train.py run."""
 import json
 
@@ -6,7 +6,7 @@ from mmengine.config import Config
 
 from tests.utils import SMALL_MODEL, data_options, run_tool
 
-TOOL = 'tools/analysis_tools/benchmark_train.py'
+TOOL = '.dev_scripts/benchmark_train.py'
 
 
 def test_ladder_runs_compares_losses_and_reports_a_failed_rung(

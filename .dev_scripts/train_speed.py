@@ -1,25 +1,25 @@
 """Training throughput of a config under speed levers, and whether a lever
-changes the loss curve: the measurements and run plan behind
-``tools/analysis_tools/benchmark_train.py`` (:mod:`.report` prints its rows).
+changes the loss curve: the measurements, run plan and rows behind
+``.dev_scripts/benchmark_train.py`` (docs/gpu.md's lever ladder).
 
-A lever is a named config edit (``segnet_mm.utils.config_edits.LEVERS``:
+A lever is a named config edit (``speed_levers.LEVERS``:
 bf16 autocast, channels-last weights, data loading, SegNet's window-code
 indices, ``torch.compile``, CUDA graphs). A ladder applies them one after
 another on top of the config as it is; every rung trains the same
 iterations from the same seed, and its logged losses are compared with the
 config's own run and with a second seed of it (the noise)."""
 import copy
-import itertools
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.config import Config
 
-from ..utils.config_edits import apply_levers, train_only
-from ..utils.typing_utils import PathLike
-from .run_logs import load_work_dir
-from .timing import mean_seconds
+from segnet_mm.analysis.report import markdown_row
+from segnet_mm.analysis.run_logs import load_work_dir
+from segnet_mm.utils.config_edits import train_only
+from segnet_mm.utils.typing_utils import PathLike
+from speed_levers import apply_levers
 
 
 def ladder(levers: Sequence[str]) -> List[List[str]]:
@@ -84,18 +84,6 @@ def loss_gap(curve: Dict[int, float], reference: Dict[int, float],
             gaps.append(abs(np.mean([curve[s] for s in steps]) -
                             np.mean([reference[s] for s in steps])))
     return float(max(gaps))
-
-
-def pipeline_seconds(cfg: Config, samples: int = 40,
-                     warmup: int = 3) -> float:
-    """Seconds one dataloader worker spends per training sample: the
-    config's training dataset and pipeline (decoding, augmentation,
-    packing) in this process, after ``warmup`` samples."""
-    from mmseg.registry import DATASETS
-    dataset = DATASETS.build(cfg.train_dataloader.dataset)
-    indices = itertools.count()
-    return mean_seconds(lambda: dataset[next(indices) % len(dataset)],
-                        warmup, samples)
 
 
 def run_plan(levers: Sequence[str], noise_seed: Optional[int] = None,
@@ -167,3 +155,33 @@ def run_ladder(base: Config, plan: Sequence[Tuple[str, List[str], int]],
         if 'failed' not in result and 'failed' not in first:
             result['loss_gap'] = loss_gap(result['loss'], first['loss'])
         yield result
+
+
+LEVER_COLUMNS = ('run', 's/iter', 'images/s', 'x config', 'data share',
+                 '% of bf16 matmul rate', 'loss gap to seed 0')
+
+
+def lever_row(run: Dict, base: Dict, train_gflop: float,
+              peak_gflops: float) -> str:
+    """One lever run's row under ``markdown_header(LEVER_COLUMNS)``: its
+    speed, its images/s over ``base``'s (the config as it is), its
+    training GFLOP/s (``train_gflop`` per image) as a percentage of
+    ``peak_gflops`` and its loss gap; a failed run's exit status."""
+    if 'failed' in run:
+        return markdown_row([run['name'], f'failed (exit {run["failed"]})'] +
+                            [''] * (len(LEVER_COLUMNS) - 2))
+    rate = run['images_per_s'] * train_gflop
+    return markdown_row([
+        run['name'], f'{run["seconds_per_iter"]:.4f}',
+        f'{run["images_per_s"]:.1f}',
+        f'{run["images_per_s"] / base["images_per_s"]:.2f}',
+        f'{100 * run["data_share"]:.0f}%',
+        f'{100 * rate / peak_gflops:.1f}%', f'{run["loss_gap"]:.4f}'
+    ])
+
+
+def noise_note(noise: Dict) -> str:
+    """What the second seed's loss gap means for the rungs'."""
+    return (f'noise: the loss gap between seeds 0 and {noise["seed"]} is '
+            f'{noise["loss_gap"]:.4f}; a rung is within noise at or below '
+            'it.')

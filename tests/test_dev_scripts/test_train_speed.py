@@ -1,13 +1,13 @@
 import pytest
 from mmengine.config import Config
 
-from segnet_mm.analysis.train_speed import (configure_speed_run, ladder,
-                                            loss_gap, pipeline_seconds,
-                                            read_logged_speed, run_ladder,
-                                            run_plan, train_gflop_per_image,
-                                            train_input_shape)
+from segnet_mm.analysis.report import markdown_header
 from tests.conftest import REPO_ROOT
 from tests.utils import TRAIN, write_log
+from train_speed import (LEVER_COLUMNS, configure_speed_run, ladder,
+                         lever_row, loss_gap, noise_note, read_logged_speed,
+                         run_ladder, run_plan, train_gflop_per_image,
+                         train_input_shape)
 
 
 def camvid():
@@ -107,7 +107,18 @@ def test_run_ladder_trains_each_run_and_compares_its_losses(tmp_path):
                            failed=3)
 
 
-def test_pipeline_seconds_per_sample(camvid_root):
-    cfg = camvid()
-    cfg.train_dataloader.dataset.data_root = str(camvid_root)
-    assert pipeline_seconds(cfg, samples=2, warmup=1) > 0
+def test_lever_rows_against_the_config_run_and_the_peak():
+    base = dict(name='config', seconds_per_iter=0.8, images_per_s=10.0,
+                data_share=0.5, loss_gap=0.0)
+    run = dict(name='+bf16', seconds_per_iter=0.4, images_per_s=20.0,
+               data_share=0.25, loss_gap=0.0123)
+    header = markdown_header(LEVER_COLUMNS).splitlines()
+    assert header[0].count('|') == header[1].count('|') == 8
+    # 20 images/s x 5 GFLOP per image = 100 of a 200 GFLOP/s peak
+    assert lever_row(run, base, train_gflop=5.0, peak_gflops=200.0) == \
+        '| +bf16 | 0.4000 | 20.0 | 2.00 | 25% | 50.0% | 0.0123 |'
+    failed = lever_row(dict(name='+loader', failed=1), base, 5.0, 200.0)
+    assert failed == '| +loader | failed (exit 1) |  |  |  |  |  |'
+    assert noise_note(dict(seed=1, loss_gap=0.01)) == (
+        'noise: the loss gap between seeds 0 and 1 is 0.0100; a rung is '
+        'within noise at or below it.')

@@ -12,7 +12,7 @@ from torch import Tensor
 
 from mmseg.models import BaseSegmentor
 from mmseg.utils import OptSampleList, SampleList
-from ..utils import batch_img_metas
+from ..models.utils import batch_img_metas
 
 # Suffix of a deployed model file -> (the registered segmentor that runs
 # it, the argument naming the file). A back end is one entry here.
@@ -66,7 +66,7 @@ def check_recorded_preprocessing(model_file: str, props: Dict[str, str],
                                  preprocessor: torch.nn.Module,
                                  classes: Sequence[str]) -> None:
     """The mean, std, channel order and classes ``model_file`` was exported
-    with (its metadata ``props``, as :func:`segnet_mm.apis.export_onnx`
+    with (its metadata ``props``, as :func:`~.onnx_export.export_onnx`
     records them) are the config's.
 
     Raises:
@@ -104,7 +104,7 @@ def check_recorded_preprocessing(model_file: str, props: Dict[str, str],
 
 class RuntimeSegmentor(BaseSegmentor):
     """A network deployed as a file mapping a preprocessed (1, 3, H, W)
-    batch to logits (1, K, H, W), as :func:`segnet_mm.apis.export_onnx`
+    batch to logits (1, K, H, W), as :func:`~.onnx_export.export_onnx`
     writes it.
 
     Preprocessing is the config's ``data_preprocessor``; post-processing

@@ -1,6 +1,6 @@
 """Training throughput of a config, lever by lever, with its loss curve:
 
-    python tools/analysis_tools/benchmark_train.py CONFIG --work-root DIR
+    python .dev_scripts/benchmark_train.py CONFIG --work-root DIR
         [--amp]
         [--levers bf16 channels_last loader window_codes compile cuda_graphs]
         [--all-levers-only] [--iters 300]
@@ -31,16 +31,15 @@ from mmengine.config import Config
 from mmseg.utils import register_all_modules
 
 from segnet_mm.analysis.benchmark import macs_and_params
-from segnet_mm.analysis.report import (LEVER_COLUMNS, lever_row,
-                                       markdown_header, noise_note)
+from segnet_mm.analysis.report import markdown_header
 from segnet_mm.analysis.timing import torch_matmul_peak
-from segnet_mm.analysis.train_speed import (run_ladder, run_plan,
-                                            train_gflop_per_image,
-                                            train_input_shape)
-from segnet_mm.utils.config_edits import (LEVERS, add_cfg_options,
-                                          enable_amp, load_run_config)
+from segnet_mm.utils.config_edits import (add_cfg_options, enable_amp,
+                                          load_run_config)
+from speed_levers import LEVERS
+from train_speed import (LEVER_COLUMNS, lever_row, noise_note, run_ladder,
+                         run_plan, train_gflop_per_image, train_input_shape)
 
-TRAIN = Path(__file__).resolve().parents[1] / 'train.py'
+TRAIN = Path(__file__).resolve().parents[1] / 'tools' / 'train.py'
 
 
 def parse_args():

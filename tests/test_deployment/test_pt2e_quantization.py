@@ -14,11 +14,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch._inductor.utils import run_and_get_code
 
-from segnet_mm.apis import init_segmentor, prepare_input
-from segnet_mm.apis.pt2e_quantization import (compile_pt2e_int8,
-                                              load_pt2e_int8,
-                                              pt2e_int8_program,
-                                              quantize_pt2e_int8)
+from segnet_mm.apis import init_segmentor
+from segnet_mm.deployment.onnx_export import prepare_input
+from segnet_mm.deployment.pt2e_quantization import (compile_pt2e_int8,
+                                                    load_pt2e_int8,
+                                                    pt2e_int8_program,
+                                                    quantize_pt2e_int8)
 from segnet_mm.models.utils import max_pool2x2, max_unpool2x2
 from tests.data_utils import write_synthetic_camvid
 from tests.utils import (BAYESIAN_CONFIG, save_small_checkpoint,
