@@ -18,8 +18,8 @@ import cv2
 import torch
 
 from segnet_mm.apis import (init_mc_dropout_segmentor, init_segmentor,
-                            open_video, open_writer, segment_video,
-                            video_properties)
+                            segment_video)
+from segnet_mm.apis.video import open_video, open_writer, video_properties
 from segnet_mm.engine import cpu_has_bf16_hardware
 from segnet_mm.utils.config_edits import add_cfg_options
 

@@ -5,7 +5,7 @@ import argparse
 
 from mmengine.runner import Runner
 
-from segnet_mm.apis import is_runtime_model, runtime_model_config
+from segnet_mm.apis.inference import is_runtime_model, runtime_model_config
 from segnet_mm.engine import enable_safe_checkpoints, setup_cpu_distributed
 from segnet_mm.utils.config_edits import (add_run_options, enable_eval_amp,
                                           enable_tta,

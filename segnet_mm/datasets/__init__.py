@@ -1,7 +1,7 @@
 from .camvid import CamVidDataset
 from .checks import DatasetCheckError
 from .class_weights import median_frequency_weights
-from .synthetic import synthetic_frame, write_synthetic_pairs
+from .synthetic import write_synthetic_pairs
 
 __all__ = ['CamVidDataset', 'DatasetCheckError', 'median_frequency_weights',
-           'synthetic_frame', 'write_synthetic_pairs']
+           'write_synthetic_pairs']

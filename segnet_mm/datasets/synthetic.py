@@ -2,7 +2,7 @@
 training pipeline that must not depend on the real data being present
 (``segnet_mm.analysis.benchmark`` writes them in the config's layout)."""
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 import cv2
 import numpy as np
@@ -35,36 +35,40 @@ def write_synthetic_pairs(img_dir: Path,
     return names
 
 
-def synthetic_frame(rng: np.random.Generator,
-                    size: Tuple[int, int],
-                    classes: int,
-                    void: Optional[int] = None
-                    ) -> Tuple[np.ndarray, np.ndarray]:
-    """An image and its labels: class blocks a model can learn, a void row
-    (unless ``void`` is None) and a random-class column; the image
-    brightens with the class (void brightest), staying within uint8.
+def class_blocks(size: Tuple[int, int], classes: int) -> np.ndarray:
+    """Labels (H, W), uint8, in blocks a model can learn: the top third 0,
+    the left quarter below it 1, the rest 3 (each modulo ``classes``)."""
+    h, w = size
+    label = np.full((h, w), 3 % classes, np.uint8)
+    label[:h // 3] = 0
+    label[h // 3:, :w // 4] = 1 % classes
+    return label
+
+
+def synthetic_image(rng: np.random.Generator, shade: np.ndarray,
+                    classes: int) -> np.ndarray:
+    """A BGR image, uint8 (H, W, 3), of noise that brightens with
+    ``shade`` (H, W; 0..``classes``), staying within uint8."""
+    step = min(18, 215 // classes)
+    img = rng.integers(0, 40, (*shade.shape, 3), dtype=np.uint8)
+    img += (shade[..., None] * step).astype(np.uint8)
+    return img
+
+
+def synthetic_frame(rng: np.random.Generator, size: Tuple[int, int],
+                    classes: int) -> Tuple[np.ndarray, np.ndarray]:
+    """An image and its labels: :func:`class_blocks` with a random-class
+    column, in an image that brightens with the class.
 
     Args:
-        rng (np.random.Generator): The source of the row, the column and
-            the noise.
+        rng (np.random.Generator): The source of the column and the noise.
         size (tuple[int, int]): (H, W).
         classes (int): Labels are 0..``classes`` - 1.
-        void (int, optional): The void row's label. Default: None.
 
     Returns:
         tuple[np.ndarray, np.ndarray]: The BGR image, uint8 (H, W, 3), and
         its labels, uint8 (H, W).
     """
-    h, w = size
-    label = np.full((h, w), 3 % classes, np.uint8)
-    label[:h // 3] = 0
-    label[h // 3:, :w // 4] = 1 % classes
-    if void is not None:
-        label[rng.integers(0, h), :] = void
-    label[:, rng.integers(0, w)] = rng.integers(0, classes)
-    step = min(18, 215 // classes)
-    shade = label if void is None else np.where(label == void, classes,
-                                                label)
-    img = rng.integers(0, 40, (h, w, 3), dtype=np.uint8)
-    img += (shade[..., None] * step).astype(np.uint8)
-    return img, label
+    label = class_blocks(size, classes)
+    label[:, rng.integers(0, size[1])] = rng.integers(0, classes)
+    return synthetic_image(rng, label, classes), label

@@ -4,9 +4,10 @@ import json
 import pytest
 from mmengine.config import Config
 
-from segnet_mm.apis import (fit_checkpoint_temperature, save_temperature,
-                            temperature_report)
-from segnet_mm.apis.temperature_scaling import temperature_usage
+from segnet_mm.apis.temperature_scaling import (fit_checkpoint_temperature,
+                                                save_temperature,
+                                                temperature_report,
+                                                temperature_usage)
 from segnet_mm.evaluation import TemperatureFit
 
 FIT = TemperatureFit(1.5, 16, 100, dict(ECE=0.1, NLL=1.0, Brier=0.5),

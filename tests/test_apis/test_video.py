@@ -11,10 +11,10 @@ import torch
 from mmengine.structures import PixelData
 
 from mmseg.structures import SegDataSample
-from segnet_mm.apis import (init_segmentor, open_video, open_writer,
-                            segment_frames, segment_video)
+from segnet_mm.apis import init_segmentor, segment_frames, segment_video
 from segnet_mm.apis.inference import colorize
-from segnet_mm.apis.video import entropy_panel, overlay
+from segnet_mm.apis.video import (entropy_panel, open_video, open_writer,
+                                  overlay)
 from tests.utils import SMALL_MODEL, CONFIG, cfg_options, save_small_checkpoint
 
 

@@ -13,8 +13,9 @@ the number of MC dropout samples it was fitted at).
 import argparse
 
 
-from segnet_mm.apis import (fit_checkpoint_temperature, save_temperature,
-                            temperature_report)
+from segnet_mm.apis.temperature_scaling import (fit_checkpoint_temperature,
+                                                save_temperature,
+                                                temperature_report)
 from segnet_mm.utils.config_edits import add_cfg_options
 
 
