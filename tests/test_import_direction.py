@@ -1,14 +1,14 @@
 """The imports between the package's rooms point one way:
 
     analysis (benchmarking) -> apis -> deployment -> the core
-    visualization -> analysis (run logs)
+    visualization -> analysis (run logs, reliability numbers)
 
 The core (models, datasets, evaluation, engine) and utils import none of
 the rooms above them; deployment, an optional room, never imports the
 API, the measuring or the plotting; the API never imports measuring or
-plotting; measuring never imports plotting; models never import
-datasets; and the package never reaches into tools/ or the development
-scripts."""
+plotting; measuring never imports plotting; plotting runs no model;
+models never import datasets; and the package never reaches into tools/
+or the development scripts."""
 import ast
 from pathlib import Path
 from typing import Dict, Set
@@ -75,6 +75,8 @@ def test_relative_imports_are_resolved():
         'segnet_mm.analysis.inference_paths']
     assert 'segnet_mm.deployment.runtime_segmentor' in imports[
         'segnet_mm.apis.inference']
+    assert 'segnet_mm.apis.split_inference.predict_split' in imports[
+        'segnet_mm.analysis.reliability']
 
 
 def test_every_room_is_in_the_order():
@@ -90,6 +92,20 @@ def test_room_imports_only_below_it(room):
                        if within(n, f'segnet_mm.{other}'))
         for module, names in package_imports().items()
         if within(module, f'segnet_mm.{room}')
+    }
+    assert not {m: n for m, n in wrong.items() if n}
+
+
+def test_visualization_runs_no_model():
+    runs_models = ('segnet_mm.apis.split_inference',
+                   'segnet_mm.apis.mc_dropout',
+                   'segnet_mm.apis.inference.init_segmentor',
+                   'segnet_mm.deployment', 'mmengine.runner')
+    wrong = {
+        module: sorted(n for n in names for r in runs_models
+                       if within(n, r))
+        for module, names in package_imports().items()
+        if within(module, 'segnet_mm.visualization')
     }
     assert not {m: n for m, n in wrong.items() if n}
 

@@ -5,13 +5,11 @@ the first T of those samples (T = 1: weight averaging, dropout off)."""
 import copy
 from typing import Dict, Optional, Sequence
 
-import torch
 from mmengine.config import Config
 from mmengine.evaluator import Evaluator
-from mmengine.runner import Runner
-from mmengine.utils import ProgressBar
 
 from ..apis import init_mc_dropout_segmentor
+from ..apis.split_inference import predict_split, split_dataloader
 from .mc_dropout_speed import MC_SAMPLES
 
 
@@ -45,28 +43,28 @@ def mc_dropout_sweep(config: str,
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     model = init_mc_dropout_segmentor(cfg, checkpoint, counts[-1])
-    dataloader = Runner.build_dataloader(cfg.test_dataloader)
+    dataloader = split_dataloader(cfg, 'test')
     evaluators = {}
     for count in counts:
         evaluators[count] = Evaluator(copy.deepcopy(cfg.test_evaluator))
         evaluators[count].dataset_meta = dataloader.dataset.metainfo
-    bar = ProgressBar(len(dataloader.dataset)) if progress else None
     sampled = [count for count in counts if count > 1]
-    for batch in dataloader:
-        with torch.no_grad():
-            data = model.data_preprocessor(batch, False)
-            inputs, data_samples = data['inputs'], data['data_samples']
-            results = model.predict_prefixes(inputs, data_samples, sampled)
-            if 1 in evaluators:
-                model.mc_samples = 1
-                results[1] = model.predict(inputs,
-                                           copy.deepcopy(data_samples))
-                model.mc_samples = counts[-1]
+
+    def every_count(batch: dict) -> Dict[int, list]:
+        data = model.data_preprocessor(batch, False)
+        inputs, data_samples = data['inputs'], data['data_samples']
+        results = model.predict_prefixes(inputs, data_samples, sampled)
+        if 1 in evaluators:
+            model.mc_samples = 1
+            results[1] = model.predict(inputs, copy.deepcopy(data_samples))
+            model.mc_samples = counts[-1]
+        return results
+
+    for batch, results in predict_split(
+            model, dataloader, every_count,
+            len(dataloader.dataset) if progress else None):
         for count, evaluator in evaluators.items():
             evaluator.process(results[count], batch)
-        if bar is not None:
-            for _ in data_samples:
-                bar.update()
     return {
         count: evaluator.evaluate(len(dataloader.dataset))
         for count, evaluator in evaluators.items()

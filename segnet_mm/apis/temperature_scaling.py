@@ -1,14 +1,12 @@
 """Fit a checkpoint's softmax temperature on a split of its config's data:
-the model's ``seg_logits`` over the split's dataloader, sampled in bounded
-memory, then :func:`~segnet_mm.evaluation.temperature.fit_temperature`."""
+the model's ``seg_logits`` over the split's dataloader
+(:func:`~.split_inference.predict_split`), sampled in bounded memory, then
+:func:`~segnet_mm.evaluation.temperature.fit_temperature`."""
 import json
 from pathlib import Path
-from typing import Iterator, Optional, Tuple, Union
+from typing import Iterable, Iterator, Optional, Tuple, Union
 
-import torch
 from mmengine.config import Config
-from mmengine.runner import Runner
-from mmengine.utils import ProgressBar
 from torch import Tensor
 
 from mmseg.models import BaseSegmentor
@@ -19,28 +17,26 @@ from ..evaluation.temperature import (TemperatureFit,
                                       sample_pixels)
 from ..utils.typing_utils import PathLike
 from .inference import init_segmentor
+from .split_inference import predict_split, split_dataloader
 
 SPLITS = ('val', 'test')
 
 
 def split_logits(model: BaseSegmentor,
-                 dataloader: torch.utils.data.DataLoader,
-                 progress: bool = True) -> Iterator[Tuple[Tensor, Tensor]]:
-    """Per image of ``dataloader``, the model's ``seg_logits`` (K, H, W) and
+                 batches: Iterable[dict],
+                 num_samples: Optional[int] = None
+                 ) -> Iterator[Tuple[Tensor, Tensor]]:
+    """Per image of ``batches``, the model's ``seg_logits`` (K, H, W) and
     its ``gt_sem_seg`` labels (1, H, W), as ``model.test_step`` returns
-    them (so with MC dropout if the model samples)."""
-    bar = ProgressBar(len(dataloader.dataset)) if progress else None
-    with torch.no_grad():
-        for data in dataloader:
-            for sample in model.test_step(data):
-                if 'seg_logits' not in sample:
-                    raise ValueError(
-                        f'{type(model).__name__}.predict left no seg_logits '
-                        'in its data samples: nothing to fit a temperature '
-                        'to')
-                yield sample.seg_logits.data, sample.gt_sem_seg.data
-                if bar is not None:
-                    bar.update()
+    them (so with MC dropout if the model samples); a progress bar over
+    ``num_samples`` if given."""
+    for _, samples in predict_split(model, batches, num_samples=num_samples):
+        for sample in samples:
+            if 'seg_logits' not in sample:
+                raise ValueError(
+                    f'{type(model).__name__}.predict left no seg_logits '
+                    'in its data samples: nothing to fit a temperature to')
+            yield sample.seg_logits.data, sample.gt_sem_seg.data
 
 
 def fit_checkpoint_temperature(config: Union[PathLike, Config],
@@ -76,9 +72,10 @@ def fit_checkpoint_temperature(config: Union[PathLike, Config],
     if split not in SPLITS:
         raise ValueError(f'split must be one of {SPLITS}, got {split!r}')
     model = init_segmentor(config, checkpoint, device, cfg_options)
-    dataloader = Runner.build_dataloader(model.cfg[f'{split}_dataloader'])
+    dataloader = split_dataloader(model.cfg, split)
     logits, labels = sample_pixels(
-        split_logits(model, dataloader), max_pixels, ignore_index, seed)
+        split_logits(model, dataloader, len(dataloader.dataset)), max_pixels,
+        ignore_index, seed)
     # mc_samples 0 and 1 are both one deterministic pass.
     mc_samples = max(getattr(model, 'mc_samples', 1), 1)
     return fit_temperature_with_calibration(logits, labels, mc_samples)

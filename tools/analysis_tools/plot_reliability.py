@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 from segnet_mm.utils.config_edits import add_cfg_options
-from segnet_mm.visualization.reliability import (compute_reliability,
-                                                 default_settings,
-                                                 plot_qualitative,
-                                                 plot_reliability,
-                                                 qualitative_frames)
+from segnet_mm.analysis.reliability import (compute_reliability,
+                                            default_settings,
+                                            qualitative_frames)
+from segnet_mm.visualization.reliability import (plot_qualitative,
+                                                 plot_reliability)
 
 
 def parse_args():
