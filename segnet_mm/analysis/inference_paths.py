@@ -38,8 +38,12 @@ PATHS = ('fp32', 'bf16', 'onnxruntime fp32', 'onnxruntime int8')
 # with Div/Mod, 6-D Where unpooling), to measure one against the other.
 FLAT = ' (flat index ops)'
 FLAT_PATHS = tuple(p + FLAT for p in PATHS if p != 'bf16')
-# OpenVINO's paths, optional (the openvino extra).
-OPENVINO_PATHS = ('openvino fp32', 'openvino int8')
+# OpenVINO's paths, optional (the openvino extra). Its CPU plugin runs
+# float layers in bf16 by default where the CPU has bf16 hardware, so each
+# float path names its precision; int8 keeps the plugin's default for the
+# layers it leaves in float.
+OPENVINO_PATHS = ('openvino fp32', 'openvino bf16', 'openvino int8')
+OPENVINO_PRECISIONS = {'openvino fp32': 'f32', 'openvino bf16': 'bf16'}
 # PyTorch's own int8 (PT2E, x86 Inductor quantizer, torch.compile), optional
 # (the pt2e extra); its compilation is part of the warm-up runs.
 PT2E_PATHS = ('pt2e int8', )
@@ -90,6 +94,23 @@ class PathSpeed(NamedTuple):
     op_ms: Optional[Dict[str, float]] = None
 
 
+def _openvino_precision(name: str) -> Dict[str, str]:
+    """Compile properties of OpenVINO path ``name``: the float paths'
+    ``INFERENCE_PRECISION_HINT``."""
+    hint = OPENVINO_PRECISIONS.get(name)
+    return {'INFERENCE_PRECISION_HINT': hint} if hint else {}
+
+
+def _check_openvino_precision(name: str, compiled) -> None:
+    """Raise if OpenVINO compiled a float path in another precision than
+    its name says (bf16 where the CPU has no bf16 support)."""
+    hint = OPENVINO_PRECISIONS.get(name)
+    used = compiled.get_property('INFERENCE_PRECISION_HINT').to_string()
+    if hint and used != hint:
+        raise RuntimeError(f'{name!r}: OpenVINO compiled it in {used}, not '
+                           f'{hint} (this CPU has no {hint} support)')
+
+
 def _path_runner(
         name: str,
         config: str,
@@ -108,7 +129,9 @@ def _path_runner(
                 session.get_session_options().intra_op_num_threads)
     if name.startswith('openvino'):
         from ..deployment.openvino_segmentor import openvino_compiled_model
-        compiled = openvino_compiled_model(onnx_file, threads)
+        compiled = openvino_compiled_model(onnx_file, threads,
+                                           **_openvino_precision(name))
+        _check_openvino_precision(name, compiled)
         request = compiled.create_infer_request()
 
         def infer(x: np.ndarray) -> np.ndarray:
@@ -146,18 +169,19 @@ def _measure_path(name: str, config: str, shape: Sequence[int],
     run, used = _path_runner(name, config, onnx_file, threads, checkpoint)
     x = benchmark_input(shape)
     seconds = median_seconds(lambda: run(x), WARMUP, iters)
-    if name.startswith(DEPLOYED):
+    if name.startswith(DEPLOYED) and not name.endswith('bf16'):
         peak = onnxruntime_matmul_peak(
             'int8' if 'int8' in name else 'float32', threads=threads)
     else:
         peak = torch_matmul_peak(
-            torch.bfloat16 if name == 'bf16' else torch.float32)
+            torch.bfloat16 if name.endswith('bf16') else torch.float32)
     rss = peak_rss_mib()  # before a profile adds a session of its own
     op_ms = None
     if profile and name.startswith('onnxruntime'):
         op_ms = onnxruntime_op_times(onnx_file, x, threads, iters)
     elif profile and name.startswith('openvino'):
-        op_ms = openvino_op_times(onnx_file, x, threads, iters)
+        op_ms = openvino_op_times(onnx_file, x, threads, iters,
+                                  **_openvino_precision(name))
     return PathSpeed(name, seconds * 1e3, peak, rss, used, op_ms)
 
 

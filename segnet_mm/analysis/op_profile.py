@@ -72,9 +72,11 @@ def onnxruntime_op_times(model: Union[str, bytes],
 def openvino_op_times(model_file: str,
                       inputs: np.ndarray,
                       threads: Optional[int] = None,
-                      runs: int = 3) -> Dict[str, float]:
+                      runs: int = 3,
+                      **properties) -> Dict[str, float]:
     """Milliseconds per run of each layer type and kernel of an OpenVINO IR,
-    compiled as :class:`OpenVINOSegmentor` compiles it, with OpenVINO's
+    compiled as :class:`OpenVINOSegmentor` compiles it (plus
+    ``properties``, e.g. ``INFERENCE_PRECISION_HINT``), with OpenVINO's
     per-layer counters on; one warm-up run is left out, the ``runs`` after it
     are averaged (:func:`onnxruntime_op_times`' arguments).
 
@@ -87,7 +89,8 @@ def openvino_op_times(model_file: str,
     if runs < 1:
         raise ValueError(f'runs must be >= 1, got {runs}')
     request = openvino_compiled_model(
-        model_file, threads, PERF_COUNT=True).create_infer_request()
+        model_file, threads, PERF_COUNT=True,
+        **properties).create_infer_request()
     request.infer({0: inputs})
     micros = defaultdict(float)
     for _ in range(runs):

@@ -31,9 +31,13 @@ def _fmt(value: Optional[float], digits: int = 2) -> str:
 
 
 def path_speed_table(rows: Sequence[PathSpeed], macs: int,
-                     reference: str = 'bf16') -> str:
+                     reference: Optional[str] = None) -> str:
     """Inference paths: ms/image, GOP/s reached (2 x MACs per image), % of
-    the path's peak, x faster than ``reference``, peak memory."""
+    the path's peak, x faster than ``reference`` (default: the fastest
+    float path, one not named int8), peak memory."""
+    floats = [r for r in rows if 'int8' not in r.name]
+    if reference is None and floats:
+        reference = min(floats, key=lambda r: r.ms).name
     ref = {r.name: r.ms for r in rows}.get(reference)
     lines = []
     for r in rows:
@@ -45,7 +49,7 @@ def path_speed_table(rows: Sequence[PathSpeed], macs: int,
         ])
     return markdown_table(
         ['path', 'ms/img', 'GOP/s', '% of its peak (peak GOP/s)',
-         f'x {reference}', 'peak RSS MiB'], lines)
+         f'x {reference or "fastest float"}', 'peak RSS MiB'], lines)
 
 
 def mc_dropout_table(ms: Dict[int, float]) -> str:

@@ -1,5 +1,7 @@
 """segnet_mm.analysis.inference_paths: each path measured in-process on a
 small SegNet on one input with one thread."""
+from functools import partial
+
 import numpy as np
 import pytest
 import torch
@@ -94,7 +96,7 @@ def test_openvino_paths(tmp_path):
     config = tmp_path / 'small.py'
     small_config(REPO_ROOT / 'configs' / 'segnet_camvid.py').dump(
         str(config))
-    paths = inference_paths.OPENVINO_PATHS
+    paths = ('openvino fp32', 'openvino int8')
     rows = time_inference_paths(str(config), (32, 48), paths, iters=1,
                                 threads=1, runner=in_process, profile=True)
     assert [r.name for r in rows] == ['openvino fp32', 'openvino int8']
@@ -179,3 +181,28 @@ def test_paths_run_the_checkpoint_calibrated_on_given_images(
         time_inference_paths(config, (32, 48), ('fp32', ), iters=1,
                              threads=1, runner=in_process,
                              checkpoint=str(tmp_path / 'empty.pth'))
+
+
+def test_openvino_float_paths_run_the_precision_they_name(tmp_path):
+    """OpenVINO runs float layers in bf16 by default where the CPU has bf16
+    hardware: 'openvino fp32' runs f32 everywhere, 'openvino bf16' runs
+    bf16 where the CPU has it and is refused elsewhere."""
+    pytest.importorskip('openvino', reason='pip install -e .[openvino]')
+    from segnet_mm.engine.optimizers.bf16_amp_optim_wrapper import \
+        cpu_has_bf16_hardware
+    from tests.utils import small_config
+    config = tmp_path / 'small.py'
+    small_config(REPO_ROOT / 'configs' / 'segnet_camvid.py').dump(
+        str(config))
+    run = partial(time_inference_paths, str(config), (32, 48), iters=1,
+                  threads=1, runner=in_process, profile=True)
+    (row, ) = run(['openvino fp32'])
+    assert all('f32' in op for op in row.op_ms
+               if op.startswith('Convolution '))
+    if cpu_has_bf16_hardware():
+        (row, ) = run(['openvino bf16'])
+        assert all('bf16' in op for op in row.op_ms
+                   if op.startswith('Convolution '))
+    else:
+        with pytest.raises(RuntimeError, match="'openvino bf16'.*no bf16"):
+            run(['openvino bf16'])

@@ -28,6 +28,18 @@ def test_path_speed_table_arithmetic():
     assert '| - |' in report.path_speed_table(rows[1:], macs=10**9)
 
 
+def test_path_speed_table_against_the_fastest_float_path():
+    rows = [
+        PathSpeed(name, ms=ms, peak_gops=100.0, peak_rss_mib=1.0, threads=2)
+        for name, ms in [('bf16', 500.0), ('openvino bf16', 400.0),
+                         ('openvino int8', 200.0)]
+    ]
+    table = report.path_speed_table(rows, macs=10**9).splitlines()
+    assert table[0].endswith('| x openvino bf16 | peak RSS MiB |')
+    assert [line.split(' | ')[4] for line in table[2:]] == [
+        '0.80', '1.00', '2.00']
+
+
 def test_mc_dropout_table_against_weight_averaging():
     assert report.mc_dropout_table({1: 100.0, 4: 350.0}).splitlines() == [
         '| T | ms/img | x weight averaging |', '|---|---|---|',

@@ -1,5 +1,6 @@
 """int8 against float inference on this CPU (PyTorch fp32 and bf16, ONNX
-Runtime fp32 and int8; OpenVINO fp32 and int8 with the openvino extra;
+Runtime fp32 and int8; OpenVINO fp32, bf16 (where the CPU has bf16
+hardware) and int8 with the openvino extra;
 PT2E int8 with the pt2e extra):
 ``python
 tools/analysis_tools/benchmark_int8.py CONFIG [--checkpoint CKPT]
@@ -11,7 +12,7 @@ path runs the trained weights, quantized as
 ``tools/deployment/quantize.py`` quantizes them. Prints the CPU
 (model name and the flags that decide int8 and bf16 speed), the threads
 every path runs on, the model's MACs and one table (median ms/img, % of
-each arithmetic's measured peak, speed-up over the bf16 fast path, peak
+each arithmetic's measured peak, speed-up over the fastest float path, peak
 memory); with ``--profile`` also the ms per op kind of each ONNX Runtime
 and OpenVINO path. The paths ending in '(flat index ops)' run SegNet's index
 pooling in its earlier formulation (int64 indices, Div/Mod, 6-D Where), to
