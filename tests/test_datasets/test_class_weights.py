@@ -1,7 +1,11 @@
+import cv2
 import numpy as np
 import pytest
+from mmengine.config import Config
 
 from segnet_mm.datasets import median_frequency_weights
+from segnet_mm.datasets.class_weights import split_class_weights
+from tests.conftest import REPO_ROOT
 
 
 def test_hand_computed_weights():
@@ -35,3 +39,26 @@ def test_bad_labels():
         median_frequency_weights([np.array([0, 1, 2, 3, 7])], 3)
     with pytest.raises(ValueError, match=r'classes \[1\] occur in no'):
         median_frequency_weights([np.array([0, 2, 255])], 3)
+
+
+def test_split_class_weights_reads_the_configs_split(camvid_root):
+    """The weights of a config's split, read through its dataset (CamVid's
+    void 11 -> 255, left out), equal a count on the raw label PNGs."""
+    rng = np.random.default_rng(0)
+    files = sorted((camvid_root / 'valannot').iterdir())
+    for f in files:  # every class and void, unevenly
+        label = np.minimum(rng.geometric(0.2, (45, 60)) - 1, 11)
+        cv2.imwrite(str(f), label.astype(np.uint8))
+    pixels, image_pixels = np.zeros(11), np.zeros(11)
+    for f in files:
+        label = cv2.imread(str(f), cv2.IMREAD_UNCHANGED)
+        for c in range(11):
+            if (label == c).any():
+                pixels[c] += (label == c).sum()
+                image_pixels[c] += (label != 11).sum()
+    freq = pixels / image_pixels
+    cfg = Config.fromfile(REPO_ROOT / 'configs/segnet_camvid.py')
+    cfg.val_dataloader.dataset.data_root = str(camvid_root)
+    dataset, weights = split_class_weights(cfg, 'val')
+    assert len(dataset) == len(files)
+    assert weights == pytest.approx(np.median(freq) / freq)
