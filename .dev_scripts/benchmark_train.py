@@ -27,14 +27,13 @@ import sys
 from pathlib import Path
 
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmseg.utils import register_all_modules
 
 from segnet_mm.analysis.benchmark import macs_and_params
 from segnet_mm.analysis.report import markdown_header
 from segnet_mm.analysis.timing import torch_matmul_peak
-from segnet_mm.utils.config_edits import (add_cfg_options, enable_amp,
-                                          load_run_config)
+from segnet_mm.utils.config_edits import enable_amp, load_run_config
 from speed_levers import LEVERS
 from train_speed import (LEVER_COLUMNS, lever_row, noise_note, run_ladder,
                          run_plan, train_gflop_per_image, train_input_shape)
@@ -65,8 +64,9 @@ def parse_args():
     noise.add_argument('--skip-noise', action='store_true',
                        help='no second-seed run (no loss noise)')
     parser.add_argument('--out', help='also write the results as JSON')
-    add_cfg_options(
-        parser, 'override settings in the config (every run)')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings in the config (every run)')
     args = parser.parse_args()
     if not Path(args.config).is_file():
         parser.error(f'no such config: {args.config}')

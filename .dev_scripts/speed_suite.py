@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from mmengine.config import Config
 
 from segnet_mm.analysis.benchmark import (bf16_autocast, build_model,
-                                          load_config, macs_and_params,
+                                          macs_and_params,
                                           runner_seconds_per_iter,
                                           time_forward,
                                           write_synthetic_train_split)
@@ -22,6 +22,7 @@ from segnet_mm.analysis.comparison import round_up
 from segnet_mm.analysis.report import markdown_table
 from segnet_mm.analysis.timing import (in_fresh_process, mean_seconds,
                                        peak_tensor_mib, torch_matmul_peak)
+from segnet_mm.utils.config_edits import load_config
 from speed_levers import disable_amp, disable_channels_last
 
 # Inference paths: label -> (bf16_channels_last, compact indices); SegNet

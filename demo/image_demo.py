@@ -4,8 +4,9 @@ demo/image_demo.py IMAGE_OR_DIR CONFIG CHECKPOINT --out-dir DIR
 import argparse
 
 
+from mmengine.config import DictAction
+
 from segnet_mm.apis import find_images, init_segmentor, segment_images
-from segnet_mm.utils.config_edits import add_cfg_options
 
 
 def parse_args():
@@ -24,7 +25,9 @@ def parse_args():
     parser.add_argument(
         '--with-labels', action='store_true',
         help='write class names on the overlays')
-    add_cfg_options(parser)
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings in the config, key=value pairs')
     return parser.parse_args()
 
 

@@ -10,9 +10,10 @@ and ``<name>_variance.png`` (16-bit: entropy / log K and variance * K^2 /
 import argparse
 
 
+from mmengine.config import DictAction
+
 from segnet_mm.apis import (find_images, init_mc_dropout_segmentor,
                             save_uncertainty)
-from segnet_mm.utils.config_edits import add_cfg_options
 
 
 def parse_args():
@@ -28,7 +29,9 @@ def parse_args():
         type=int,
         help='dropout samples per image (default: model.mc_samples, else 16)')
     parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
-    add_cfg_options(parser)
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings in the config, key=value pairs')
     return parser.parse_args()
 
 

@@ -16,12 +16,12 @@ import argparse
 
 import cv2
 import torch
+from mmengine.config import DictAction
 
 from segnet_mm.apis import (init_mc_dropout_segmentor, init_segmentor,
                             segment_video)
 from segnet_mm.apis.video import open_video, open_writer, video_properties
 from segnet_mm.engine import cpu_has_bf16_hardware
-from segnet_mm.utils.config_edits import add_cfg_options
 
 
 def parse_args():
@@ -54,8 +54,9 @@ def parse_args():
                         help='no bf16 autocast / channels-last on the CPU')
     parser.add_argument('--mask-dir',
                         help='also write each segmented frame\'s colour mask')
-    add_cfg_options(
-        parser, 'override settings in the config, key=value')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings in the config, key=value')
     args = parser.parse_args()
     if not args.out and not args.show:
         parser.error('give --out, --show or both')

@@ -3,6 +3,7 @@ from each other): the one small SegNet of the tests, as config overrides
 and as a config; running the tools; fixtures of data, logs and work
 dirs."""
 import argparse
+import importlib.util
 import json
 import socket
 import subprocess
@@ -163,6 +164,16 @@ def run_tool(*args, cwd=REPO_ROOT, fails=False, timeout=None):
     printed = proc.stdout + proc.stderr
     assert (proc.returncode != 0) == fails, printed[-6000:]
     return printed
+
+
+def load_tool(path: str):
+    """A tool's script (``path`` relative to the repository) as a module,
+    to call its functions."""
+    spec = importlib.util.spec_from_file_location(Path(path).stem,
+                                                  REPO_ROOT / path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    return tool
 
 
 def scalars(work_dir: Path):

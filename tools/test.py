@@ -2,16 +2,17 @@
 [--work-dir DIR] [--out DIR] [--show] [--show-dir DIR] [--amp] [--tta]
 [--cfg-options ...]``."""
 import argparse
+import os
 
+from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 from segnet_mm.apis.inference import is_runtime_model, runtime_model_config
 from segnet_mm.engine import enable_safe_checkpoints, setup_cpu_distributed
-from segnet_mm.utils.config_edits import (add_run_options, enable_eval_amp,
-                                          enable_tta,
+from segnet_mm.utils.config_edits import (enable_eval_amp, enable_tta,
                                           enable_visualization_hook,
-                                          keep_label_maps, load_run_config,
-                                          parse_run_args)
+                                          evaluator_list, keep_label_maps,
+                                          load_run_config)
 
 
 def parse_args():
@@ -30,8 +31,23 @@ def parse_args():
         '--wait-time', type=float, default=2, help='the interval of show (s)')
     parser.add_argument(
         '--tta', action='store_true', help='test time augmentation')
-    add_run_options(parser)
-    return parse_run_args(parser)
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='mixed precision: fp16 on CUDA, bf16 autocast on CPU')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings in the config, key=value pairs')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    # torch.distributed reads LOCAL_RANK; a launcher may have set it.
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
 
 
 def main():
@@ -50,6 +66,11 @@ def main():
     if args.amp:
         enable_eval_amp(cfg)
     if args.tta:
+        if any(e['type'] == 'CalibrationMetric'
+               for e in evaluator_list(cfg)):
+            print('--tta: CalibrationMetric dropped from test_evaluator '
+                  '(SegTTAModel keeps only the last view\'s seg_logits, not '
+                  'the mean softmax it predicts from)')
         enable_tta(cfg)
     if args.out is not None:
         keep_label_maps(cfg, args.out)

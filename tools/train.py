@@ -1,13 +1,14 @@
 """Train a segmentor: ``python tools/train.py CONFIG [--work-dir DIR]
 [--resume [CHECKPOINT]] [--amp] [--cfg-options k=v ...] [--launcher L]``."""
 import argparse
+import os
 
+from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 from segnet_mm.engine import enable_safe_checkpoints, setup_cpu_distributed
 from segnet_mm.utils import check_config
-from segnet_mm.utils.config_edits import (add_run_options, enable_amp,
-                                          load_run_config, parse_run_args,
+from segnet_mm.utils.config_edits import (enable_amp, load_run_config,
                                           resume_from)
 
 
@@ -22,8 +23,23 @@ def parse_args():
         const='auto',
         help='resume from the given checkpoint, or, with no value, from the '
         'latest checkpoint in the work dir')
-    add_run_options(parser)
-    return parse_run_args(parser)
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='mixed precision: fp16 on CUDA, bf16 autocast on CPU')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings in the config, key=value pairs')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    # torch.distributed reads LOCAL_RANK; a launcher may have set it.
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
 
 
 def main():

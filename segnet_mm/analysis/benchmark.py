@@ -4,7 +4,6 @@ training step time of mmengine's Runner and peak memory, timed as
 :mod:`.timing` times, and the rate one dataloader worker feeds
 (``tools/analysis_tools/benchmark_data.py``). Every model, optimizer, loss
 weight and data layout comes from the config being measured."""
-import copy
 import itertools
 import tempfile
 import time
@@ -18,14 +17,9 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 
 from mmseg.registry import MODELS
-from ..utils.config_edits import remove_custom_hooks, train_only
+from ..utils.config_edits import (load_config, remove_custom_hooks,
+                                  train_only)
 from .timing import mean_seconds, peak_tensor_mib
-
-
-def load_config(config: Union[str, Config]) -> Config:
-    """The config of a file, or a copy of a loaded one."""
-    return Config.fromfile(config) if isinstance(config, str) else \
-        copy.deepcopy(config)
 
 
 def build_model(config: Union[str, Config], channels_last: bool,

@@ -2,7 +2,6 @@
 one checkpoint's ``predict`` (inference and the resize back to the image's
 size) at T = 1 (dropout off) and at each number of dropout samples T, on
 the same input and thread count, median of the timed runs."""
-from argparse import ArgumentParser
 from typing import Dict, Optional, Sequence
 
 import torch
@@ -14,17 +13,6 @@ from .timing import benchmark_input, median_seconds
 # The numbers of dropout samples T the MC-dropout tools use by default
 # (1: weight averaging).
 MC_SAMPLES = (1, 2, 4, 8, 16, 32)
-
-
-def add_mc_dropout_arguments(parser: ArgumentParser) -> None:
-    """The MC-dropout tools' positional ``config`` and ``checkpoint`` and
-    their ``--samples`` (T, default ``MC_SAMPLES``)."""
-    parser.add_argument('config', help='config of an MCDropoutEncoderDecoder')
-    parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--samples', type=int, nargs='+',
-                        default=list(MC_SAMPLES),
-                        help='numbers of dropout samples T (1: weight '
-                        'averaging)')
 
 
 def mc_dropout_ms_per_image(config: str,

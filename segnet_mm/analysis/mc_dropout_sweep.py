@@ -5,11 +5,11 @@ the first T of those samples (T = 1: weight averaging, dropout off)."""
 import copy
 from typing import Dict, Optional, Sequence
 
-from mmengine.config import Config
 from mmengine.evaluator import Evaluator
 
 from ..apis import init_mc_dropout_segmentor
 from ..apis.split_inference import predict_split, split_dataloader
+from ..utils.config_edits import load_config
 from .mc_dropout_speed import MC_SAMPLES
 
 
@@ -39,9 +39,7 @@ def mc_dropout_sweep(config: str,
     counts = sorted(set(samples))
     if counts[0] < 1 or counts[-1] < 2:
         raise ValueError(f'samples must be >= 1 with one >= 2, got {samples}')
-    cfg = Config.fromfile(config)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+    cfg = load_config(config, cfg_options)
     model = init_mc_dropout_segmentor(cfg, checkpoint, counts[-1])
     dataloader = split_dataloader(cfg, 'test')
     evaluators = {}

@@ -18,6 +18,7 @@ from ..apis.mc_dropout import init_mc_dropout_segmentor
 from ..apis.split_inference import predict_split, split_dataset
 from ..evaluation.reliability import (Reliability, Setting,
                                       calibration_metric, metric_reliability)
+from ..utils.config_edits import load_config
 from ..utils.typing_utils import PathLike
 
 
@@ -130,9 +131,7 @@ def compute_reliability(config: PathLike,
     labels = [s.label for s in settings]
     if not settings or len(set(labels)) != len(labels):
         raise ValueError(f'need settings with distinct labels, got {labels}')
-    cfg = Config.fromfile(str(config))
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+    cfg = load_config(config, cfg_options)
     dataset = split_dataset(cfg, split)
     if not 1 <= num_images <= len(dataset):
         raise ValueError(f'num_images must be in 1..{len(dataset)} (the '
@@ -181,9 +180,7 @@ def qualitative_frames(config: PathLike,
     """
     if not names:
         raise ValueError('need at least one image name')
-    cfg = Config.fromfile(str(config))
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+    cfg = load_config(config, cfg_options)
     dataset = split_dataset(cfg, split)
     indices = frame_indices(dataset, names)
     model = build_segmentor(cfg, checkpoint, mc_samples, device)

@@ -28,6 +28,7 @@ from ..engine.checkpoint import enable_safe_checkpoints
 from ..deployment.runtime_segmentor import (runtime_model_type,
                                             runtime_segmentor_cfg)
 from ..utils.config_checks import dataset_classes
+from ..utils.config_edits import load_config
 from ..utils.typing_utils import PathLike
 
 
@@ -148,10 +149,7 @@ def init_runtime_segmentor(config: Union[PathLike, Config],
     """The segmentor on a deployed ``model_file`` (an ``.onnx`` or an
     OpenVINO ``.xml``) with the config's preprocessing, test pipeline,
     classes and palette (CPU only)."""
-    cfg = config.copy() if isinstance(config, Config) else \
-        Config.fromfile(str(config))
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+    cfg = load_config(config, cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     model = MODELS.build(runtime_model_config(cfg, model_file).model).eval()
     model.cfg = cfg

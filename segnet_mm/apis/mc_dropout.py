@@ -1,6 +1,5 @@
 """Monte Carlo dropout inference (Bayesian SegNet): a config's model as
 :class:`MCDropoutEncoderDecoder`, and uncertainty maps of image files."""
-import copy
 import inspect
 import math
 import os.path as osp
@@ -16,6 +15,7 @@ from mmseg.apis import inference_model
 from mmseg.models import BaseSegmentor
 from mmseg.structures import SegDataSample
 from ..models.segmentors import MCDropoutEncoderDecoder
+from ..utils.config_edits import load_config
 from ..utils.typing_utils import PathLike
 from .inference import init_segmentor
 
@@ -44,10 +44,7 @@ def init_mc_dropout_segmentor(config: Union[PathLike, Config],
         ValueError: naming the model type if it is not one of
             ``MC_DROPOUT_TYPES``, or if T < 2.
     """
-    cfg = copy.deepcopy(config) if isinstance(config, Config) else \
-        Config.fromfile(str(config))
-    if cfg_options is not None:
-        cfg.merge_from_dict(cfg_options)
+    cfg = load_config(config, cfg_options)
     if cfg.model.type not in MC_DROPOUT_TYPES:
         raise ValueError(f'model.type={cfg.model.type!r}: MC dropout works '
                          f'on {MC_DROPOUT_TYPES}')

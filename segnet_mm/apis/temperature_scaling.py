@@ -10,8 +10,6 @@ from mmengine.config import Config
 from torch import Tensor
 
 from mmseg.models import BaseSegmentor
-from mmseg.registry import METRICS
-from ..evaluation.metrics import CalibrationMetric
 from ..evaluation.temperature import (TemperatureFit,
                                       fit_temperature_with_calibration,
                                       sample_pixels)
@@ -79,45 +77,6 @@ def fit_checkpoint_temperature(config: Union[PathLike, Config],
     # mc_samples 0 and 1 are both one deterministic pass.
     mc_samples = max(getattr(model, 'mc_samples', 1), 1)
     return fit_temperature_with_calibration(logits, labels, mc_samples)
-
-
-def temperature_usage(cfg: Config, temperature: float,
-                      mc_samples: int) -> str:
-    """How to evaluate with ``temperature`` fitted at ``mc_samples``:
-    ``tools/test.py`` with the ``--cfg-options`` that set both on the
-    config's ``CalibrationMetric``, or, if it has none, the entry to add to
-    ``test_evaluator`` first."""
-    evaluators = cfg.get('test_evaluator', [])
-    indexed = isinstance(evaluators, (list, tuple))
-    test = 'python tools/test.py CONFIG CHECKPOINT'
-    for i, evaluator in enumerate(evaluators if indexed else [evaluators]):
-        if METRICS.get(evaluator.get('type')) is CalibrationMetric:
-            key = f'test_evaluator.{i}' if indexed else 'test_evaluator'
-            return (f'{test} --cfg-options '
-                    f'{key}.temperature={temperature:.4f} '
-                    f'{key}.mc_samples={mc_samples}')
-    return (f'add dict(type=\'CalibrationMetric\', temperature='
-            f'{temperature:.4f}, mc_samples={mc_samples}) to the config\'s '
-            f'test_evaluator, then {test}')
-
-
-def temperature_report(fit: TemperatureFit,
-                       config: Union[PathLike, Config],
-                       cfg_options: Optional[dict] = None) -> str:
-    """T, the sample's ECE (%), NLL and Brier score at T = 1 and at T, and
-    :func:`temperature_usage` for the config."""
-    cfg = config if isinstance(config, Config) else Config.fromfile(config)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
-    lines = [f'temperature T = {fit.temperature:.4f}, fitted on '
-             f'{fit.num_pixels} pixels at mc_samples={fit.mc_samples}']
-    for name, scale, unit in (('ECE', 100, ' (%)'), ('NLL', 1, ''),
-                              ('Brier', 1, '')):
-        lines.append(f'{name}{unit}: {fit.before[name] * scale:.4f} at T = 1'
-                     f', {fit.after[name] * scale:.4f} at T')
-    lines.append('evaluate with it: ' +
-                 temperature_usage(cfg, fit.temperature, fit.mc_samples))
-    return '\n'.join(lines)
 
 
 def save_temperature(fit: TemperatureFit, checkpoint: PathLike) -> Path:

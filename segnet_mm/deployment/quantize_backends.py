@@ -3,10 +3,8 @@
 :func:`quantize_int8`'s arguments and writes a file of its own kind, which
 ``tools/test.py`` and the demos then take in place of the checkpoint
 (``RUNTIME_MODELS``). A back end is one entry of ``QUANTIZE_BACKENDS``."""
-from pathlib import Path
 from typing import Callable, NamedTuple
 
-from ..utils.typing_utils import PathLike
 from .openvino_quantization import quantize_int8_openvino
 from .quantization import quantize_int8
 
@@ -29,22 +27,3 @@ QUANTIZE_BACKENDS = {
     'onnxruntime': QuantizeBackend(quantize_int8, '.onnx', 'ONNX Runtime'),
     'openvino': QuantizeBackend(quantize_int8_openvino, '.xml', 'OpenVINO'),
 }
-
-
-def quantize_backend(name: str, out_file: PathLike) -> QuantizeBackend:
-    """The back end ``name``, once ``out_file`` has its suffix.
-
-    Raises:
-        ValueError: naming an unknown ``name``, or ``out_file`` and the
-            suffix the back end writes.
-    """
-    if name not in QUANTIZE_BACKENDS:
-        raise ValueError(f'unknown back end {name!r}: choose from '
-                         f'{sorted(QUANTIZE_BACKENDS)}')
-    backend = QUANTIZE_BACKENDS[name]
-    if Path(out_file).suffix.lower() != backend.suffix:
-        raise ValueError(
-            f'--out {out_file}: the {name} back end writes a '
-            f'{backend.suffix} file ({backend.runtime} runs it); name it '
-            f'*{backend.suffix}')
-    return backend

@@ -1,21 +1,20 @@
-"""Named config edits: the tools' flags (``--amp``, ``--resume``,
-``--tta``, ``--out``, ``--show``), taking a hook out and trimming a config
-to a few training iterations. Each edits the config in place and returns
-it; each is tested on its own. ``add_cfg_options``, ``add_run_options``
-and ``parse_run_args`` give the tools the command-line options behind
-them."""
-import argparse
-import os
+"""Named config edits: loading a config with overrides, the tools' flags
+(``--amp``, ``--resume``, ``--tta``, ``--out``, ``--show``), taking a hook
+out and trimming a config to a few training iterations. Each edits the
+config in place and returns it; each is tested on its own. The
+command-line options behind them are the tools'."""
+import copy
 import os.path as osp
-from typing import Optional, Sequence
+from typing import List, Optional, Union
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.device import get_device
 from mmengine.logging import print_log
 
 from mmseg.evaluation import IoUMetric
 from mmseg.registry import METRICS
 from .tta import flip_tta_pipeline
+from .typing_utils import PathLike
 
 # Which optim wrapper gives mixed precision on which device.
 AMP_OPTIM_WRAPPERS = {
@@ -26,42 +25,21 @@ AMP_OPTIM_WRAPPERS = {
 DEVICE_AGNOSTIC_AMP = 'BF16AmpOptimWrapper'
 
 
-def add_cfg_options(
-        parser: argparse.ArgumentParser,
-        help: str = 'override settings in the config, key=value pairs'
-) -> None:
-    """Give a tool mmseg's ``--cfg-options key=value ...``: the config
-    edits of the command line, merged with ``Config.merge_from_dict``."""
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction, help=help)
+def load_config(config: Union[PathLike, Config],
+                cfg_options: Optional[dict] = None) -> Config:
+    """``config`` (a file, or a loaded config, copied so the caller's stays
+    as it is) with ``cfg_options`` (mmseg's ``--cfg-options``) merged."""
+    cfg = copy.deepcopy(config) if isinstance(config, Config) else \
+        Config.fromfile(str(config))
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    return cfg
 
 
-def add_run_options(parser: argparse.ArgumentParser) -> None:
-    """Give ``tools/train.py`` and ``tools/test.py`` mmseg's options for a
-    run: ``--amp``, ``--cfg-options``, ``--launcher`` and the
-    ``--local-rank`` a launcher passes."""
-    parser.add_argument(
-        '--amp',
-        action='store_true',
-        help='mixed precision: fp16 on CUDA, bf16 autocast on CPU')
-    add_cfg_options(parser)
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-
-
-def parse_run_args(
-        parser: argparse.ArgumentParser,
-        argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    """Parse a run's command line (``argv``, else ``sys.argv``);
-    ``--local-rank`` becomes ``LOCAL_RANK`` for torch.distributed where the
-    launcher did not set it."""
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+def evaluator_list(cfg: Config) -> List[dict]:
+    """``test_evaluator`` as a list: one metric, or its list of them."""
+    return cfg.test_evaluator if isinstance(cfg.test_evaluator,
+                                            list) else [cfg.test_evaluator]
 
 
 def load_run_config(config: str,
@@ -99,17 +77,12 @@ def enable_tta(cfg: Config) -> Config:
     """``--tta``: the config's own ``tta_pipeline`` (mmseg's Cityscapes base
     has a multi-scale one), else flip averaging at the test resolution;
     the model wrapped in the config's ``tta_model``, else mmseg's
-    ``SegTTAModel``. ``CalibrationMetric`` leaves ``test_evaluator`` (said
-    on stdout): ``SegTTAModel`` predicts from the views' mean softmax but
-    keeps only the last view's ``seg_logits``, and the metric refuses
-    those."""
-    evaluators = cfg.test_evaluator if isinstance(
-        cfg.test_evaluator, list) else [cfg.test_evaluator]
+    ``SegTTAModel``. ``CalibrationMetric`` leaves ``test_evaluator``:
+    ``SegTTAModel`` predicts from the views' mean softmax but keeps only
+    the last view's ``seg_logits``, and the metric refuses those."""
+    evaluators = evaluator_list(cfg)
     kept = [e for e in evaluators if e['type'] != 'CalibrationMetric']
     if len(kept) < len(evaluators):
-        print('--tta: CalibrationMetric dropped from test_evaluator '
-              '(SegTTAModel keeps only the last view\'s seg_logits, not '
-              'the mean softmax it predicts from)')
         cfg.test_evaluator = kept
     cfg.test_dataloader.dataset.pipeline = cfg.get(
         'tta_pipeline') or flip_tta_pipeline(
@@ -126,10 +99,8 @@ def keep_label_maps(cfg: Config, out_dir: str) -> Config:
     Raises:
         ValueError: if ``test_evaluator`` has no IoU metric.
     """
-    evaluators = cfg.test_evaluator if isinstance(
-        cfg.test_evaluator, list) else [cfg.test_evaluator]
     iou = [
-        e for e in evaluators
+        e for e in evaluator_list(cfg)
         if issubclass(METRICS.get(e['type']), IoUMetric)
     ]
     if not iou:

@@ -7,6 +7,7 @@ import pytest
 from mmseg.registry import DATASETS
 from mmseg.utils import register_all_modules
 from segnet_mm.analysis import benchmark as bm
+from segnet_mm.utils.config_edits import load_config
 from tests.conftest import REPO_ROOT
 from tests.utils import (assert_convs_ran_as_named, record_convs,
                          small_config, write_small_config)
@@ -84,7 +85,7 @@ def test_synthetic_train_split_in_the_config_layout(tmp_path, config,
     ]
     assert len(read_train_split(cityscapes, root)) == 2
     # CamVid's layout, read with its start-up checks.
-    camvid = bm.load_config(config)
+    camvid = load_config(config)
     root = bm.write_synthetic_train_split(config, tmp_path / 'camvid',
                                           (32, 48), 2)
     sample = read_train_split(camvid, root)[1]
@@ -98,6 +99,6 @@ def test_config_training_step_on_cityscapes(cityscapes):
 
 
 def test_pipeline_seconds_per_sample(camvid_root):
-    cfg = bm.load_config(str(REPO_ROOT / 'configs/segnet_camvid.py'))
+    cfg = load_config(str(REPO_ROOT / 'configs/segnet_camvid.py'))
     cfg.train_dataloader.dataset.data_root = str(camvid_root)
     assert bm.pipeline_seconds(cfg, samples=2, warmup=1) > 0

@@ -12,11 +12,13 @@ import argparse
 import math
 from pathlib import Path
 
+from mmengine.config import DictAction
+
 from mmseg.utils import register_all_modules
 
 from segnet_mm.analysis.comparison import machine_name
 from segnet_mm.analysis.benchmark import pipeline_seconds
-from segnet_mm.utils.config_edits import add_cfg_options, load_run_config
+from segnet_mm.utils.config_edits import load_run_config
 
 
 def parse_args():
@@ -26,8 +28,9 @@ def parse_args():
                         help='the rate the workers must reach')
     parser.add_argument('--samples', type=int, default=40,
                         help='timed samples')
-    add_cfg_options(
-        parser, 'override settings in the config')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings in the config')
     args = parser.parse_args()
     if not Path(args.config).is_file():
         parser.error(f'no such config: {args.config}')

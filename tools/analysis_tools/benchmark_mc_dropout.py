@@ -10,25 +10,31 @@ image and its ratio to T = 1 (weight averaging), fp32 on the CPU.
 import argparse
 
 import torch
+from mmengine.config import DictAction
 
 from segnet_mm.analysis.comparison import machine_name
-from segnet_mm.analysis.mc_dropout_speed import (add_mc_dropout_arguments,
+from segnet_mm.analysis.mc_dropout_speed import (MC_SAMPLES,
                                                  mc_dropout_ms_per_image)
 from segnet_mm.analysis.report import mc_dropout_table
-from segnet_mm.utils.config_edits import add_cfg_options
 
 
 def parse_args():
     parser = argparse.ArgumentParser(
         description='ms per image of MC dropout against weight averaging')
-    add_mc_dropout_arguments(parser)
+    parser.add_argument('config', help='config of an MCDropoutEncoderDecoder')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--samples', type=int, nargs='+',
+                        default=list(MC_SAMPLES),
+                        help='numbers of dropout samples T (1: weight '
+                        'averaging)')
     parser.add_argument('--shape', type=int, nargs=2, default=[360, 480])
     parser.add_argument('--iters', type=int, default=3,
                         help='timed runs per T; the median is reported')
     parser.add_argument('--threads', type=int,
                         help='torch threads (default: torch\'s own)')
-    add_cfg_options(
-        parser, 'override settings in the config, key=value')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings in the config, key=value')
     return parser.parse_args()
 
 

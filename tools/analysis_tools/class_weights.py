@@ -7,12 +7,12 @@ config's ``class_weight``.
 """
 import argparse
 
-from mmengine.config import Config
+from mmengine.config import DictAction
 from mmengine.registry import init_default_scope
 
 from segnet_mm.datasets.class_weights import (MEDIAN_FREQUENCY_DEFINITION,
                                               split_class_weights)
-from segnet_mm.utils.config_edits import add_cfg_options
+from segnet_mm.utils.config_edits import load_config
 
 
 def parse_args():
@@ -29,15 +29,15 @@ def parse_args():
         type=int,
         default=255,
         help='label of unlabelled pixels (default: 255)')
-    add_cfg_options(parser)
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings in the config, key=value pairs')
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     dataset, weights = split_class_weights(cfg, args.split,
                                            args.ignore_index)

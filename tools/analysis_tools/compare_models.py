@@ -18,12 +18,14 @@ measured. Blank = not measured.
 import argparse
 from pathlib import Path
 
+from mmengine.config import DictAction
+
 from mmseg.utils import register_all_modules
 
 from segnet_mm.analysis.comparison import (collect_row, measure_cost,
                                            measure_speed, shared_classes)
 from segnet_mm.analysis.report import comparison_tables
-from segnet_mm.utils.config_edits import add_cfg_options, load_run_config
+from segnet_mm.utils.config_edits import load_run_config
 
 
 def parse_args():
@@ -39,9 +41,10 @@ def parse_args():
     parser.add_argument('--iters', type=int, default=3,
                         help='timed iterations per speed measurement')
     parser.add_argument('--out', help='also write the tables to this file')
-    add_cfg_options(
-        parser, 'override settings of every config before measuring, '
-        'as in tools/train.py')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings of every config before measuring, as in '
+        'tools/train.py')
     return parser.parse_args()
 
 

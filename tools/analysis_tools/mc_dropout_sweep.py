@@ -14,19 +14,27 @@ markdown table; ``--out`` keeps every metric by T as JSON.
 import argparse
 import json
 
+from mmengine.config import DictAction
+
 from segnet_mm.analysis.comparison import machine_name
-from segnet_mm.analysis.mc_dropout_speed import add_mc_dropout_arguments
+from segnet_mm.analysis.mc_dropout_speed import MC_SAMPLES
 from segnet_mm.analysis.mc_dropout_sweep import mc_dropout_sweep
 from segnet_mm.analysis.report import mc_dropout_sweep_table
-from segnet_mm.utils.config_edits import add_cfg_options
 
 
 def parse_args():
     parser = argparse.ArgumentParser(
         description='MC dropout metrics for each number of samples T')
-    add_mc_dropout_arguments(parser)
+    parser.add_argument('config', help='config of an MCDropoutEncoderDecoder')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--samples', type=int, nargs='+',
+                        default=list(MC_SAMPLES),
+                        help='numbers of dropout samples T (1: weight '
+                        'averaging)')
     parser.add_argument('--out', help='JSON file for the metrics by T')
-    add_cfg_options(parser)
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings in the config, key=value pairs')
     return parser.parse_args()
 
 

@@ -17,7 +17,8 @@ import argparse
 import time
 from pathlib import Path
 
-from segnet_mm.utils.config_edits import add_cfg_options
+from mmengine.config import DictAction
+
 from segnet_mm.analysis.reliability import (compute_reliability,
                                             default_settings,
                                             qualitative_frames)
@@ -54,7 +55,9 @@ def parse_args():
     parser.add_argument('--seed', type=int, default=0,
                         help='torch seed of the dropout masks (default: 0)')
     parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
-    add_cfg_options(parser)
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings in the config, key=value pairs')
     args = parser.parse_args()
     if not args.out and not args.frames_out:
         parser.error('nothing to do: give --out and/or --frames-out')

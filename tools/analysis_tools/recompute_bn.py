@@ -17,11 +17,12 @@ mean shift in new standard deviations and the old/new variance ratio
 import argparse
 import os.path as osp
 
+from mmengine.config import DictAction
+
 from segnet_mm.apis import init_segmentor
 from segnet_mm.analysis.report import markdown_table
 from segnet_mm.engine import (bn_statistics_dataloader, bn_statistics_gap,
                               recompute_bn_statistics, save_with_state_dict)
-from segnet_mm.utils.config_edits import add_cfg_options
 
 
 def parse_args():
@@ -42,7 +43,9 @@ def parse_args():
         '--seed', type=int, default=0,
         help='seed of the batches\' shuffle (default: 0)')
     parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
-    add_cfg_options(parser)
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings in the config, key=value pairs')
     args = parser.parse_args()
     if osp.exists(args.out) and osp.exists(args.checkpoint) and \
             osp.samefile(args.out, args.checkpoint):

@@ -5,11 +5,12 @@
 import argparse
 import sys
 
+from mmengine.config import DictAction
+
 from segnet_mm.apis import init_segmentor
 from segnet_mm.deployment.onnx_export import (check_onnx, export_onnx,
                                               prepare_input,
                                               written_if_accepted)
-from segnet_mm.utils.config_edits import add_cfg_options
 
 
 def parse_args():
@@ -28,7 +29,9 @@ def parse_args():
         '--min-agreement', type=float, default=0.999,
         help='fail, writing nothing, if fewer pixels than this share the '
         'argmax class')
-    add_cfg_options(parser)
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings in the config, key=value pairs')
     return parser.parse_args()
 
 

@@ -16,15 +16,15 @@ import os.path as osp
 import sys
 
 
+from mmengine.config import DictAction
+
 from segnet_mm.apis import init_segmentor
 from segnet_mm.deployment.onnx_export import (check_onnx, prepare_input,
                                               written_if_accepted)
 from segnet_mm.deployment.quantization import (calibration_images,
                                                held_out_image,
                                                int8_cpu_support)
-from segnet_mm.deployment.quantize_backends import (QUANTIZE_BACKENDS,
-                                                    quantize_backend)
-from segnet_mm.utils.config_edits import add_cfg_options
+from segnet_mm.deployment.quantize_backends import QUANTIZE_BACKENDS
 
 
 def parse_args():
@@ -65,16 +65,19 @@ def parse_args():
         '--min-agreement', type=float, default=0.95,
         help='fail, writing nothing, if fewer pixels of --check-image than '
         "this get the float model's argmax class")
-    add_cfg_options(parser)
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings in the config, key=value pairs')
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
-    try:
-        backend = quantize_backend(args.backend, args.out)
-    except ValueError as err:
-        sys.exit(str(err))
+    backend = QUANTIZE_BACKENDS[args.backend]
+    if osp.splitext(args.out)[1].lower() != backend.suffix:
+        sys.exit(f'--out {args.out}: the {args.backend} back end writes a '
+                 f'{backend.suffix} file ({backend.runtime} runs it); name it '
+                 f'*{backend.suffix}')
     support = int8_cpu_support()
     print('int8 dot-product instructions: ' + (
         ', '.join(support.flags) if support.flags else
