@@ -59,6 +59,21 @@ def small_config(config: Path = CONFIG, **model) -> Config:
     return cfg
 
 
+def small_cityscapes_config() -> Config:
+    """The small SegNet of configs/segnet_cityscapes.py (SyncBN, 19
+    classes, Cityscapes' layout and pipeline) at 64x128, fp32."""
+    cfg = small_config(REPO_ROOT / 'configs/segnet_cityscapes.py')
+    for transform in cfg.train_dataloader.dataset.pipeline:
+        if transform['type'] == 'RandomResize':
+            transform['scale'] = (128, 64)
+        elif transform['type'] == 'RandomCrop':
+            transform['crop_size'] = (64, 128)
+    cfg.model.data_preprocessor.size = (64, 128)
+    cfg.train_dataloader.update(batch_size=2, num_workers=0,
+                                persistent_workers=False)
+    return cfg
+
+
 def write_small_config(path: Path, config: Path = CONFIG) -> Path:
     """A config file of the small SegNet, for code that takes a path."""
     small_config(config).dump(str(path))

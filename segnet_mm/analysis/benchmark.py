@@ -6,7 +6,6 @@ training step time of mmengine's Runner and peak memory, timed as
 weight and data layout comes from the config being measured."""
 import itertools
 import tempfile
-import time
 import uuid
 from contextlib import nullcontext
 from pathlib import Path
@@ -14,12 +13,11 @@ from typing import Dict, Optional, Union
 
 import torch
 from mmengine.config import Config
-from mmengine.hooks import Hook
 
 from mmseg.registry import MODELS
 from ..utils.config_edits import (load_config, remove_custom_hooks,
                                   train_only)
-from .timing import mean_seconds, peak_tensor_mib
+from .timing import TrainIterClock, mean_seconds, peak_tensor_mib
 
 
 def build_model(config: Union[str, Config], channels_last: bool,
@@ -66,20 +64,6 @@ def time_forward(config: Union[str, Config], shape,
     return dict(seconds=seconds, peak_mib=peak_tensor_mib(step))
 
 
-class _IterClock(Hook):
-    """Wall time of the training iterations after ``warmup``."""
-
-    def __init__(self, warmup: int):
-        self.warmup = warmup
-        self.start = self.end = None
-
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
-                         outputs=None):
-        if runner.iter + 1 == self.warmup:
-            self.start = time.perf_counter()
-        self.end = time.perf_counter()
-
-
 def runner_seconds_per_iter(cfg: Config, work_dir: str, warmup: int = 2,
                             iters: int = 4) -> float:
     """Seconds per training iteration of ``cfg`` through mmengine's Runner
@@ -98,7 +82,7 @@ def runner_seconds_per_iter(cfg: Config, work_dir: str, warmup: int = 2,
     cfg.work_dir = work_dir
     cfg.log_level = 'WARNING'
     runner = Runner.from_cfg(cfg)
-    clock = _IterClock(warmup)
+    clock = TrainIterClock(warmup)
     runner.register_hook(clock, 'LOWEST')
     runner.train()
     return (clock.end - clock.start) / iters

@@ -19,8 +19,9 @@ def onnxruntime_op_times(model: Union[str, bytes],
                          runs: int = 3) -> Dict[str, float]:
     """Milliseconds per run of each op kind of ``model``.
 
-    The session is built like the inference sessions (CPU, every graph
-    optimisation) with profiling on; one warm-up run is left out, the
+    The session is the inference sessions'
+    (:func:`~segnet_mm.deployment.onnxruntime_segmentor.onnxruntime_session`)
+    with profiling on; one warm-up run is left out, the
     ``runs`` after it are averaged.
 
     Args:
@@ -34,19 +35,12 @@ def onnxruntime_op_times(model: Union[str, bytes],
     Returns:
         dict[str, float]: op kind -> ms per run, the most costly first.
     """
-    import onnxruntime as ort
+    from ..deployment.onnxruntime_segmentor import onnxruntime_session
     if runs < 1:
         raise ValueError(f'runs must be >= 1, got {runs}')
-    options = ort.SessionOptions()
-    options.graph_optimization_level = \
-        ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    if threads:
-        options.intra_op_num_threads = threads
     with tempfile.TemporaryDirectory() as tmp:
-        options.enable_profiling = True
-        options.profile_file_prefix = os.path.join(tmp, 'profile')
-        session = ort.InferenceSession(
-            model, options, providers=['CPUExecutionProvider'])
+        session = onnxruntime_session(model, threads,
+                                      os.path.join(tmp, 'profile'))
         feed = {session.get_inputs()[0].name: inputs}
         for _ in range(runs + 1):
             session.run(None, feed)
@@ -102,24 +96,3 @@ def openvino_op_times(model_file: str,
         op: us / runs / 1e3
         for op, us in sorted(micros.items(), key=lambda kv: -kv[1]) if us
     }
-
-
-def op_time_table(profiles: Dict[str, Dict[str, float]]) -> str:
-    """A markdown table of op kinds (rows, the most costly overall first)
-    against paths (columns): ms per run, and each path's total."""
-    names = list(profiles)
-    totals = defaultdict(float)
-    for times in profiles.values():
-        for op, ms in times.items():
-            totals[op] += ms
-    lines = [
-        '| op kind | ' + ' | '.join(f'{n} ms' for n in names) + ' |',
-        '|---|' + '---|' * len(names)
-    ]
-    for op in sorted(totals, key=lambda o: -totals[o]):
-        cells = (f'{profiles[n][op]:.1f}' if op in profiles[n] else '-'
-                 for n in names)
-        lines.append(f'| {op} | ' + ' | '.join(cells) + ' |')
-    lines.append('| total | ' + ' | '.join(
-        f'{sum(profiles[n].values()):.1f}' for n in names) + ' |')
-    return '\n'.join(lines)

@@ -2,6 +2,7 @@
 numbers: nothing here measures. A value that was not measured prints
 blank (or ``–`` where the table says so)."""
 import math
+from collections import defaultdict
 from typing import Dict, Iterable, Optional, Sequence
 
 from .inference_paths import PathSpeed
@@ -50,6 +51,23 @@ def path_speed_table(rows: Sequence[PathSpeed], macs: int,
     return markdown_table(
         ['path', 'ms/img', 'GOP/s', '% of its peak (peak GOP/s)',
          f'x {reference or "fastest float"}', 'peak RSS MiB'], lines)
+
+
+def op_time_table(profiles: Dict[str, Dict[str, float]]) -> str:
+    """A markdown table of op kinds (rows, the most costly overall first)
+    against paths (columns): ms per run, and each path's total
+    (:mod:`.op_profile`'s profiles by path name)."""
+    names = list(profiles)
+    totals = defaultdict(float)
+    for times in profiles.values():
+        for op, ms in times.items():
+            totals[op] += ms
+    rows = [[op] + [f'{profiles[n][op]:.1f}' if op in profiles[n] else '-'
+                    for n in names]
+            for op in sorted(totals, key=lambda o: -totals[o])]
+    rows.append(['total'] +
+                [f'{sum(profiles[n].values()):.1f}' for n in names])
+    return markdown_table(['op kind'] + [f'{n} ms' for n in names], rows)
 
 
 def mc_dropout_table(ms: Dict[int, float]) -> str:

@@ -1,5 +1,6 @@
 """How every speed measurement of :mod:`segnet_mm.analysis` times and
-sizes what it runs: seconds per call (mean or median after warm-up), the
+sizes what it runs: seconds per call (mean or median after warm-up) or per
+training iteration of mmengine's Runner, the
 peak rate of a square matrix product in PyTorch and in ONNX Runtime (the
 two libraries the inference paths run on), peak memory (tensors, from the
 profiler, or the process's resident set), the input images are timed on,
@@ -13,6 +14,7 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 import torch
+from mmengine.hooks import Hook
 
 
 def mean_seconds(step: Callable[[], object], warmup: int,
@@ -37,6 +39,22 @@ def median_seconds(step: Callable[[], object], warmup: int,
         step()
         times.append(time.perf_counter() - start)
     return float(np.median(times))
+
+
+class TrainIterClock(Hook):
+    """Wall time of a Runner's training iterations after ``warmup``: from
+    the end of iteration ``warmup`` (``start``) to the end of the last
+    (``end``)."""
+
+    def __init__(self, warmup: int):
+        self.warmup = warmup
+        self.start = self.end = None
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None):
+        if runner.iter + 1 == self.warmup:
+            self.start = time.perf_counter()
+        self.end = time.perf_counter()
 
 
 def _best_seconds(step: Callable[[], object], reps: int) -> float:

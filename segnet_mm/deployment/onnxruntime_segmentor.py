@@ -10,7 +10,8 @@ from .runtime_segmentor import RuntimeSegmentor
 
 
 def onnxruntime_session(model: Union[str, bytes],
-                        num_threads: Optional[int] = None):
+                        num_threads: Optional[int] = None,
+                        profile_prefix: Optional[str] = None):
     """An onnxruntime CPU session on an ONNX file (or its bytes) with every
     graph optimisation (onnxruntime's default, ``ORT_ENABLE_ALL``), which
     fuses each quantize-dequantize-``Conv`` of an int8 graph into an
@@ -21,6 +22,9 @@ def onnxruntime_session(model: Union[str, bytes],
         model (str | bytes): ONNX file, or a serialized model.
         num_threads (int, optional): Intra-op threads; None lets
             onnxruntime choose (one per core). Default: None.
+        profile_prefix (str, optional): Profile every run, into a JSON file
+            with this prefix (``end_profiling`` names it). Default: None,
+            no profiling.
     """
     import onnxruntime as ort
     options = ort.SessionOptions()
@@ -28,6 +32,9 @@ def onnxruntime_session(model: Union[str, bytes],
         ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     if num_threads:
         options.intra_op_num_threads = num_threads
+    if profile_prefix:
+        options.enable_profiling = True
+        options.profile_file_prefix = profile_prefix
     return ort.InferenceSession(
         model, options, providers=['CPUExecutionProvider'])
 

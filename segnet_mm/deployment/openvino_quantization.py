@@ -19,6 +19,7 @@ from typing import Sequence
 
 from mmseg.models import BaseSegmentor
 from ..utils.typing_utils import PathLike
+from .input_conv import input_conv
 from .onnx_export import export_onnx, prepare_input
 from .openvino_segmentor import import_openvino, set_openvino_metadata
 
@@ -58,13 +59,13 @@ def _activation_ranges(method: str):
                      f'got {method!r}')
 
 
-def input_convolution(ov_model) -> str:
-    """Friendly name of the first ``Convolution`` of an ``openvino.Model``
-    (in topological order), the one that reads the image."""
-    for op in ov_model.get_ordered_ops():
-        if op.get_type_name() == 'Convolution':
-            return op.get_friendly_name()
-    raise ValueError('the model has no Convolution')
+def _openvino_input_conv(ov_model) -> str:
+    """Friendly name of the ``Convolution`` of an ``openvino.Model`` that
+    reads the image."""
+    return input_conv(((op.get_friendly_name(),
+                        op.get_type_name() == 'Convolution')
+                       for op in ov_model.get_ordered_ops()),
+                      'the OpenVINO model')
 
 
 def _onnx_to_openvino(onnx_file: str):
@@ -145,7 +146,7 @@ def quantize_int8_openvino(model: BaseSegmentor,
                                  shape)
         ov_model = _onnx_to_openvino(float_file)
         ignored = nncf.IgnoredScope(
-            names=[input_convolution(ov_model)] if float_input_conv else [])
+            names=[_openvino_input_conv(ov_model)] if float_input_conv else [])
         quantized = nncf.quantize(
             ov_model,
             nncf.Dataset(inputs),

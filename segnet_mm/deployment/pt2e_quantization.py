@@ -31,6 +31,7 @@ from torch.fx import GraphModule
 from mmseg.models import BaseSegmentor
 from ..models.utils import SegmentorLogits
 from ..utils.typing_utils import PathLike
+from .input_conv import input_conv
 from .onnx_export import check_one_pass, input_metadata, prepare_input
 
 # The name of the metadata file inside a saved program.
@@ -105,14 +106,6 @@ def _check_pools(graph_module: GraphModule) -> None:
                 'the window codes would compare it with quantized maxima')
 
 
-def _first_conv(module: nn.Module) -> str:
-    """The qualified name of ``module``'s first ``nn.Conv2d``."""
-    for name, child in module.named_modules():
-        if isinstance(child, nn.Conv2d):
-            return name
-    raise ValueError(f'{type(module).__name__} has no Conv2d')
-
-
 def pt2e_int8_program(module: nn.Module,
                       inputs: Sequence[Tensor],
                       float_input_conv: bool = False) -> ExportedProgram:
@@ -148,7 +141,10 @@ def pt2e_int8_program(module: nn.Module,
     quantizer = PoolSharingQuantizer().set_global(
         x86.get_default_x86_inductor_quantization_config())
     if float_input_conv:
-        quantizer.set_module_name_qconfig(_first_conv(module), None)
+        conv = input_conv(((name, isinstance(child, nn.Conv2d))
+                           for name, child in module.named_modules()),
+                          type(module).__name__)
+        quantizer.set_module_name_qconfig(conv, None)
     prepared = quantize_pt2e.prepare_pt2e(graph_module, quantizer)
     with torch.no_grad():
         for batch in inputs:

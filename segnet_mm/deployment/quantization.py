@@ -25,6 +25,7 @@ from mmseg.models import BaseSegmentor
 from ..utils.cpuinfo import read_cpuinfo
 from ..utils.image_files import find_images
 from ..utils.typing_utils import PathLike
+from .input_conv import input_conv
 from .onnx_export import export_onnx, prepare_input
 
 INT8_FLAGS = ('avx512_vnni', 'avx_vnni', 'amx_int8')
@@ -143,7 +144,7 @@ def quantize_int8(model: BaseSegmentor,
         # conv bias is a constant the quantizer turns into int32.
         prepared = os.path.join(tmp, 'prepared.onnx')
         quant_pre_process(float_file, prepared, skip_symbolic_shape=True)
-        keep_float = [input_conv(prepared)] if float_input_conv else []
+        keep_float = [_onnx_input_conv(prepared)] if float_input_conv else []
         quantize_static(
             prepared,
             str(out_file),
@@ -158,14 +159,12 @@ def quantize_int8(model: BaseSegmentor,
     return str(out_file)
 
 
-def input_conv(onnx_file: PathLike) -> str:
-    """Name of the first Conv node of ``onnx_file`` (its nodes are in
-    topological order), the one that reads the image."""
+def _onnx_input_conv(onnx_file: PathLike) -> str:
+    """Name of the Conv node of ``onnx_file`` that reads the image."""
     import onnx
-    for node in onnx.load(str(onnx_file)).graph.node:
-        if node.op_type == 'Conv':
-            return node.name
-    raise ValueError(f'{onnx_file} has no Conv node')
+    nodes = onnx.load(str(onnx_file)).graph.node
+    return input_conv(((n.name, n.op_type == 'Conv') for n in nodes),
+                      str(onnx_file))
 
 
 def _copy_metadata(src: PathLike, dst: PathLike) -> None:

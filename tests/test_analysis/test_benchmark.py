@@ -10,7 +10,7 @@ from segnet_mm.analysis import benchmark as bm
 from segnet_mm.utils.config_edits import load_config
 from tests.conftest import REPO_ROOT
 from tests.utils import (assert_convs_ran_as_named, record_convs,
-                         small_config, write_small_config)
+                         small_cityscapes_config, write_small_config)
 
 register_all_modules()
 
@@ -28,18 +28,7 @@ def convs(monkeypatch):
 
 @pytest.fixture
 def cityscapes():
-    """The small SegNet of configs/segnet_cityscapes.py (SyncBN, 19
-    classes, Cityscapes' layout and pipeline) at 64x128, fp32."""
-    cfg = small_config(REPO_ROOT / 'configs/segnet_cityscapes.py')
-    for transform in cfg.train_dataloader.dataset.pipeline:
-        if transform['type'] == 'RandomResize':
-            transform['scale'] = (128, 64)
-        elif transform['type'] == 'RandomCrop':
-            transform['crop_size'] = (64, 128)
-    cfg.model.data_preprocessor.size = (64, 128)
-    cfg.train_dataloader.update(batch_size=2, num_workers=0,
-                                persistent_workers=False)
-    return cfg
+    return small_cityscapes_config()
 
 
 def read_train_split(cfg, root):

@@ -5,7 +5,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from segnet_mm.analysis.op_profile import (onnxruntime_op_times,
-                                           op_time_table, openvino_op_times)
+                                           openvino_op_times)
 
 
 def _graph() -> bytes:
@@ -56,15 +56,3 @@ def test_openvino_op_times_per_layer_type_and_kernel(tmp_path):
     assert list(times.values()) == sorted(times.values(), reverse=True)
     with pytest.raises(ValueError, match='runs must be >= 1, got 0'):
         openvino_op_times(xml, np.ones((1, 4, 16, 16), np.float32), runs=0)
-
-
-def test_op_time_table():
-    table = op_time_table({
-        'a': {'Conv': 2.0, 'Mod': 1.0},
-        'b': {'Conv': 1.5, 'Resize': 0.25}
-    })
-    assert table.splitlines() == [
-        '| op kind | a ms | b ms |', '|---|---|---|',
-        '| Conv | 2.0 | 1.5 |', '| Mod | 1.0 | - |',
-        '| Resize | - | 0.2 |', '| total | 3.0 | 1.8 |'
-    ]

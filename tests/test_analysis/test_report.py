@@ -53,3 +53,15 @@ def test_mc_dropout_table_against_weight_averaging():
                                                  (1.234, 1, '1.2')])
 def test_blank_where_not_measured(value, digits, text):
     assert report._fmt(value, digits) == text
+
+
+def test_op_time_table():
+    table = report.op_time_table({
+        'a': {'Conv': 2.0, 'Mod': 1.0},
+        'b': {'Conv': 1.5, 'Resize': 0.25}
+    })
+    assert table.splitlines() == [
+        '| op kind | a ms | b ms |', '|---|---|---|',
+        '| Conv | 2.0 | 1.5 |', '| Mod | 1.0 | - |',
+        '| Resize | - | 0.2 |', '| total | 3.0 | 1.8 |'
+    ]

@@ -9,7 +9,7 @@ from mmengine.config import Config
 import speed_suite as suite
 from tests.conftest import REPO_ROOT
 from tests.utils import (assert_convs_ran_as_named, record_convs,
-                         small_config, write_small_config)
+                         small_cityscapes_config, write_small_config)
 
 PEAK = dict(fp32=40.0, bf16=120.0)
 COST = dict(params=1_416_075, macs=3e9)
@@ -172,18 +172,7 @@ def convs(monkeypatch):
 
 @pytest.fixture
 def cityscapes():
-    """The small SegNet of configs/segnet_cityscapes.py (SyncBN, 19
-    classes, Cityscapes' layout and pipeline) at 64x128, fp32."""
-    cfg = small_config(REPO_ROOT / 'configs/segnet_cityscapes.py')
-    for transform in cfg.train_dataloader.dataset.pipeline:
-        if transform['type'] == 'RandomResize':
-            transform['scale'] = (128, 64)
-        elif transform['type'] == 'RandomCrop':
-            transform['crop_size'] = (64, 128)
-    cfg.model.data_preprocessor.size = (64, 128)
-    cfg.train_dataloader.update(batch_size=2, num_workers=0,
-                                persistent_workers=False)
-    return cfg
+    return small_cityscapes_config()
 
 
 def test_optimizer_and_class_weights_come_from_the_config(config):

@@ -25,8 +25,7 @@ from mmseg.utils import register_all_modules
 from segnet_mm.analysis.benchmark import macs_and_params
 from segnet_mm.analysis.inference_paths import (ALL_PATHS, PATHS,
                                                 time_inference_paths)
-from segnet_mm.analysis.op_profile import op_time_table
-from segnet_mm.analysis.report import path_speed_table
+from segnet_mm.analysis.report import op_time_table, path_speed_table
 from segnet_mm.apis.inference import is_runtime_model
 from segnet_mm.deployment.quantization import calibration_images
 from segnet_mm.utils import read_cpuinfo
