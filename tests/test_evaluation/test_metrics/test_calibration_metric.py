@@ -17,8 +17,7 @@ from mmseg.registry import METRICS
 from mmseg.structures import SegDataSample
 from segnet_mm.evaluation import CalibrationMetric
 from segnet_mm.evaluation.metrics.calibration_stats import (
-    binned_auroc, confidence_bins, pixel_statistics, summarize,
-    total_statistics)
+    pixel_statistics, summarize, total_statistics)
 
 CLASSES = ('a', 'b', 'c', 'd')
 K = len(CLASSES)
@@ -166,47 +165,6 @@ def test_against_numpy(temperature):
         100 * exact_average_precision(entropy, wrong), abs=0.1)
 
 
-def test_confidence_bins():
-    """Bin m of 15 holds confidences in (m/15, (m+1)/15]: 0.65 and 0.62 in
-    bin 9, 0.69 in bin 10, 0.99 and 1.0 in bin 14."""
-    confidence = torch.tensor([0.65, 0.62, 0.69, 0.99, 1.0])
-    probs = torch.stack([confidence, 1 - confidence], 1)
-    labels = torch.tensor([0, 1, 1, 0, 0])
-    # Log probabilities as logits: their softmax gives the probabilities.
-    stats = pixel_statistics(probs.clamp_min(1e-30).log(), labels)
-    assert stats['count'].nonzero().ravel().tolist() == [9, 10, 14]
-    assert stats['count'][[9, 10, 14]].tolist() == [2, 1, 2]
-    assert stats['confidence'][[9, 10, 14]].tolist() == pytest.approx(
-        [1.27, 0.69, 1.99], abs=1e-6)
-    assert stats['correct'][[9, 10, 14]].tolist() == [1, 0, 2]
-    # ECE = (|1 - 1.27| + |0 - 0.69| + |2 - 1.99|) / 5
-    assert summarize(total_statistics([stats]))['ECE'] == pytest.approx(
-        0.97 / 5, abs=1e-6)
-
-
-def test_confidence_on_a_bin_edge_is_in_the_bin_below():
-    """Bins are (m/M, (m+1)/M]: with M = 4 the edges 0.25, 0.5, 0.75 and 1
-    (exact in float32) fall in bins 0, 1, 2 and 3."""
-    edges = torch.tensor([0.25, 0.5, 0.75, 1.0])
-    assert confidence_bins(edges, 4).tolist() == [0, 1, 2, 3]
-    assert confidence_bins(torch.nextafter(edges, torch.tensor(2.)),
-                           4).tolist()[:3] == [1, 2, 3]
-    # The nearest float32 to m/15: in the bin the definition (in exact
-    # arithmetic) gives, whichever side of m/15 it rounded to.
-    confidence = torch.arange(1, 16) / 15
-    exact = confidence.double().numpy()
-    expected = [
-        next(m for m in range(15) if m / 15 < c <= (m + 1) / 15)
-        for c in exact
-    ]
-    assert confidence_bins(confidence, 15).tolist() == expected
-    # Through pixel_statistics: 2 classes tied (confidence 0.5) and 4 tied
-    # (0.25) fill bins 1 and 0 of 4.
-    logits = torch.tensor([[0., 0., -50., -50.], [0., 0., 0., 0.]])
-    stats = pixel_statistics(logits, torch.tensor([0, 0]), num_bins=4)
-    assert stats['count'].tolist() == [1, 1, 0, 0]
-
-
 def test_calibrated_predictor_has_ece_near_zero():
     """Labels drawn from the predicted distribution: calibrated by
     construction; the same logits times 3 are over-confident."""
@@ -245,15 +203,6 @@ def test_uncertainty_that_is_the_error_ranks_perfectly():
     # The entropy columns do not depend on the MI map.
     for key in ('ECE', 'NLL', 'Brier', 'AUROC.entropy', 'AUPR.entropy'):
         assert perfect[key] == worst[key] == random[key]
-
-
-def test_binned_auroc_counts_shared_bins_as_ties():
-    # correct: bins 0, 1; wrong: bins 1, 2. Pairs: (1>0), (1=1), (2>0),
-    # (2>1): 3.5 / 4.
-    histogram = torch.tensor([[1., 1., 0.], [0., 1., 1.]])
-    assert binned_auroc(histogram) == (0.875, 0.125)
-    no_wrong = histogram * torch.tensor([[1.], [0.]])
-    assert all(math.isnan(v) for v in binned_auroc(no_wrong))
 
 
 def test_accumulation_over_batches_equals_one_pass():

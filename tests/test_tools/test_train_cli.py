@@ -1,20 +1,19 @@
-"""End-to-end: tools/train.py then tools/test.py through the real CLI,
-each config with the tests' small SegNet (the full SegNet is built and
-counted in tests/test_models; the CPU recipe's trains in
-test_benchmark_configs.py)."""
+"""tools/train.py through its command line: train a config with the
+tests' small SegNet, then score the checkpoint with tools/test.py (the full
+SegNet is built and counted in tests/test_models; the CPU recipe's trains
+in test_benchmark_configs.py); its run options; mmseg's own train tool on
+our config."""
+import os
+import sys
 from pathlib import Path
 
-import mmcv
 import pytest
-from mmengine.config import Config
 
 from tests.conftest import REPO_ROOT
 from segnet_mm.engine import cpu_has_bf16_hardware
 from tests.utils import (FP32_WHERE_BF16_IS_EMULATED, SMALL_MODEL,
-                         data_options, run_tool,
-                         save_small_checkpoint, scalars,
-                         sharpened_bayesian_checkpoint, short_schedule,
-                         write_bayesian_config)
+                         data_options, load_tool, run_tool, scalars,
+                         short_schedule)
 
 
 def train_and_test(tmp_path, root, config='configs/segnet_camvid.py',
@@ -45,37 +44,6 @@ def test_train_then_test_on_fixture(tmp_path, camvid_root, config):
     assert 'Sky' in out and 'Bicyclist' in out  # per-class table
 
 
-def test_test_time_flip(tmp_path, camvid_root):
-    """--tta builds mmseg's SegTTAModel over the flipped views, and its
-    label maps are not the single-scale ones."""
-    opts = data_options(camvid_root) + SMALL_MODEL
-    ckpt = save_small_checkpoint(tmp_path / 'small.pth')
-    maps = {}
-    for name, extra in (('single', []), ('flip', ['--tta'])):
-        out = run_tool('tools/test.py', 'configs/segnet_camvid.py',
-                       ckpt, *extra, '--work-dir',
-                       tmp_path / name, '--out', tmp_path / f'{name}_maps',
-                       '--cfg-options', *opts)
-        assert 'mIoU' in out
-        dumped = next((tmp_path / name).glob('*/vis_data/config.py'))
-        model = Config.fromfile(dumped).model.type
-        assert model == ('SegTTAModel' if extra else 'EncoderDecoder')
-        maps[name] = {p.name: mmcv.imread(p, 'unchanged')
-                      for p in (tmp_path / f'{name}_maps').glob('*.png')}
-    assert maps['single'].keys() == maps['flip'].keys() and maps['flip']
-    assert any((maps['single'][k] != maps['flip'][k]).any()
-               for k in maps['flip'])
-
-
-def test_out_needs_an_iou_metric(tmp_path):
-    config = tmp_path / 'bf_only.py'
-    config.write_text(f"_base_ = ['{REPO_ROOT}/configs/segnet_camvid.py']\n"
-                      "test_evaluator = [dict(type='BFScoreMetric')]\n")
-    printed = run_tool('tools/test.py', config, tmp_path / 'unused.pth',
-                       '--out', tmp_path / 'out', fails=True)
-    assert 'test_evaluator has no IoUMetric' in printed
-
-
 def test_train_then_test_on_real_camvid(tmp_path, shared_camvid):
     """A handful of real 360x480 frames through both CLIs, with --amp
     where the CPU computes bf16 natively."""
@@ -104,12 +72,24 @@ def test_mmseg_own_train_tool_runs_our_config(tmp_path, camvid_root):
     assert (work_dir / 'iter_2.pth').is_file()
 
 
-def test_tools_test_runs_mc_dropout_with_bf_score(tmp_path, camvid_root):
-    ckpt = sharpened_bayesian_checkpoint(tmp_path / 'tiny.pth')
-    config = write_bayesian_config(tmp_path / 'bayesian_bf.py',
-                                   'BFScoreMetric', mc_samples=2)
-    out = run_tool('tools/test.py', config, ckpt, '--work-dir',
-                   tmp_path / 'work', '--cfg-options', *SMALL_MODEL,
-                   *data_options(camvid_root))
-    assert 'mIoU' in out and 'mBFScore' in out and 'iBFScore' in out
-    assert 'per class BF score' in out
+@pytest.mark.parametrize('tool, positional', [
+    ('tools/train.py', ['c.py']), ('tools/test.py', ['c.py', 'w.pth'])])
+@pytest.mark.parametrize('launcher_rank, local_rank',
+                         [(None, '3'), ('1', '1')])
+def test_run_options_pass_the_local_rank_on(monkeypatch, tool, positional,
+                                            launcher_rank, local_rank):
+    """tools/train.py's and tools/test.py's run options (mmseg's, in each
+    tool): --amp, --launcher, --cfg-options, and --local-rank, which becomes
+    LOCAL_RANK unless the launcher set it."""
+    # Set first, so that monkeypatch restores the environment afterwards.
+    monkeypatch.setenv('LOCAL_RANK', launcher_rank or '0')
+    if launcher_rank is None:
+        monkeypatch.delenv('LOCAL_RANK')
+    monkeypatch.setattr(sys, 'argv', [
+        tool, *positional, '--amp', '--launcher', 'pytorch', '--local-rank',
+        '3', '--cfg-options', 'a=1'
+    ])
+    args = load_tool(tool).parse_args()
+    assert args.amp and args.launcher == 'pytorch'
+    assert args.cfg_options == {'a': 1}
+    assert os.environ['LOCAL_RANK'] == local_rank
