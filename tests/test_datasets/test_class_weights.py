@@ -34,11 +34,24 @@ def test_custom_ignore_index():
         pytest.approx([1.5, 0.75])
 
 
+def test_images_holding_one_class():
+    maps = [np.zeros((2, 2)), np.ones((1, 2)), np.array([0, 1, 255])]
+    # freq(0) = 5 / (4 + 2) = 5/6, freq(1) = 3 / (2 + 2) = 3/4; median
+    # 19/24 -> weights 19/20, 19/18.
+    assert median_frequency_weights(maps, 2) == pytest.approx(
+        [19 / 20, 19 / 18])
+
+
 def test_bad_labels():
     with pytest.raises(ValueError, match=r'labels \[3, 7\] outside 0..2'):
         median_frequency_weights([np.array([0, 1, 2, 3, 7])], 3)
-    with pytest.raises(ValueError, match=r'classes \[1\] occur in no'):
+    with pytest.raises(ValueError, match=r'labels \[3\] outside 0..2 and '
+                       'ignore_index 255'):
+        median_frequency_weights([np.array([0, 1, 2, 3])], 3)
+    with pytest.raises(ValueError) as error:
         median_frequency_weights([np.array([0, 2, 255])], 3)
+    assert str(error.value) == ('classes [1] occur in no label map: their '
+                                'median-frequency weight is undefined')
 
 
 def test_split_class_weights_reads_the_configs_split(camvid_root):

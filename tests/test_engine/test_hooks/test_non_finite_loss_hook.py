@@ -4,7 +4,7 @@ import pytest
 import torch
 from mmengine.hooks import CheckpointHook, Hook
 from mmengine.logging import MessageHub
-from mmengine.runner import IterBasedTrainLoop, Runner
+from mmengine.runner import EpochBasedTrainLoop, IterBasedTrainLoop, Runner
 
 from segnet_mm.engine import NonFiniteLossError, NonFiniteLossHook
 from segnet_mm.engine.hooks.non_finite_loss_hook import non_finite_indices
@@ -42,8 +42,43 @@ def test_finite_loss_passes():
 @pytest.mark.parametrize('value', [float('nan'), float('inf')])
 def test_non_finite_loss_names_iteration_and_checkpoint(value):
     with pytest.raises(NonFiniteLossError,
-                       match=r'at iteration 7.*work/iter_5.pth'):
+                       match=rf'loss is {value} at iteration 7.*'
+                       r'work/iter_5.pth'):
         after_iteration(runner(), loss=value)
+
+
+def test_non_finite_float_loss_and_no_checkpoint_yet():
+    """A loss logged as a Python float is checked too; before the first
+    checkpoint the error says none was saved."""
+    hook = NonFiniteLossHook()
+    run = runner(last_ckpt=None)
+    hook.before_train(run)
+    with pytest.raises(NonFiniteLossError) as error:
+        hook.after_train_iter(run, 0, outputs=dict(loss=float('nan')))
+    assert str(error.value) == (
+        'loss is nan at iteration 7; training stopped before saving. Last '
+        'good checkpoint: none saved yet')
+
+
+def test_weights_not_checked_before_save_begin():
+    """A CheckpointHook's first save is at its save_begin: no weight check
+    before it."""
+    run = runner(iteration=7, weight=float('nan'))
+    run.hooks = [CheckpointHook(interval=4, by_epoch=False, save_begin=10)]
+    after_iteration(run)  # iteration 8: no save yet
+    run.iter = 13  # iteration 14 = save_begin + interval
+    with pytest.raises(NonFiniteLossError, match='weights are not finite'):
+        after_iteration(run)
+
+
+def test_epoch_based_loop_checks_weights_at_epoch_ends_only():
+    """Its val_interval counts epochs, not iterations: after an iteration
+    only the loss is checked."""
+    run = runner(iteration=4, weight=float('nan'))
+    run.train_loop = EpochBasedTrainLoop.__new__(EpochBasedTrainLoop)
+    run.train_loop.val_interval = 1
+    run.hooks = [CheckpointHook(interval=1, by_epoch=True)]
+    after_iteration(run)
 
 
 @pytest.mark.parametrize('iteration', [

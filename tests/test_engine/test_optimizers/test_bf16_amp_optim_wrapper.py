@@ -1,3 +1,4 @@
+import logging
 from contextlib import contextmanager
 
 import pytest
@@ -183,3 +184,36 @@ def test_stops_after_too_many_skipped_steps_in_a_row():
                        match='3 steps in a row.*optim_wrapper.type='
                        'OptimWrapper'):
         train_step(model, amp, bad_grad=True)
+
+
+def test_stops_by_default_at_the_fourth_skipped_step_in_a_row():
+    model, amp = momentum_wrapper()
+    amp = OPTIM_WRAPPERS.build(
+        dict(type='BF16AmpOptimWrapper', optimizer=amp.optimizer))
+    for _ in range(3):
+        train_step(model, amp, bad_grad=True)
+    with pytest.raises(NonFiniteLossError) as error:
+        train_step(model, amp, bad_grad=True)
+    assert str(error.value) == (
+        'non-finite gradients in 1 tensors (shapes (2, 4)) with a finite '
+        'loss, 4 steps in a row: the bf16 backward does not work here; '
+        'train in fp32 with --cfg-options optim_wrapper.type=OptimWrapper')
+
+
+def test_warning_names_the_first_three_shapes(monkeypatch):
+    """A skipped step is a warning in the run's log naming how many
+    tensors were bad and the shapes of the first three."""
+    logged = []
+    monkeypatch.setattr(bf16_amp_optim_wrapper, 'print_log',
+                        lambda msg, **kwargs: logged.append((msg, kwargs)))
+    model = torch.nn.Sequential(*(torch.nn.Linear(4, n) for n in (4, 3, 2)))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    amp = OPTIM_WRAPPERS.build(
+        dict(type='BF16AmpOptimWrapper', optimizer=optimizer))
+    for p in model.parameters():
+        p.grad = torch.full_like(p, float('nan'))
+    amp.step()
+    assert logged == [(
+        'BF16AmpOptimWrapper: non-finite gradients in 6 tensors (shapes '
+        '(4, 4), (4,), (3, 4)) with a finite loss; this update is skipped '
+        '(1 in a row)', dict(logger='current', level=logging.WARNING))]

@@ -155,3 +155,11 @@ def test_refuses_unknown_normalize():
         WeightedCrossEntropyLoss(normalize='count')
     assert str(error.value) == ("normalize must be one of ('weight_sum', "
                                 "'labelled_pixels'), got 'count'")
+
+
+def test_unknown_keyword_is_not_ignored():
+    """A misspelled argument raises instead of being dropped."""
+    logits, label = inputs(10)
+    with pytest.raises(TypeError, match='avg_non_ignor'):
+        WeightedCrossEntropyLoss(class_weight=WEIGHT)(
+            logits, label, avg_non_ignor=True)
