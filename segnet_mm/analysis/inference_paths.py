@@ -38,10 +38,10 @@ PATHS = ('fp32', 'bf16', 'onnxruntime fp32', 'onnxruntime int8')
 # with Div/Mod, 6-D Where unpooling), to measure one against the other.
 FLAT = ' (flat index ops)'
 FLAT_PATHS = tuple(p + FLAT for p in PATHS if p != 'bf16')
-# OpenVINO's paths, optional (the openvino extra). Its CPU plugin runs
-# float layers in bf16 by default where the CPU has bf16 hardware, so each
-# float path names its precision; int8 keeps the plugin's default for the
-# layers it leaves in float.
+# OpenVINO's paths, optional (the openvino extra). Its CPU plugin would run
+# float layers in bf16 where the CPU has bf16 hardware; they run in f32 as
+# the deployed segmentor runs them (int8 included), and in bf16 on the
+# 'openvino bf16' path.
 OPENVINO_PATHS = ('openvino fp32', 'openvino bf16', 'openvino int8')
 OPENVINO_PRECISIONS = {'openvino fp32': 'f32', 'openvino bf16': 'bf16'}
 # PyTorch's own int8 (PT2E, x86 Inductor quantizer, torch.compile), optional

@@ -45,8 +45,10 @@ def openvino_compiled_model(model,
                             num_threads: Optional[int] = None,
                             **properties):
     """An ``openvino.Model`` (or an IR file) compiled for the CPU for one
-    image at a time (``PERFORMANCE_HINT`` 'LATENCY'). An int8 IR runs its
-    FakeQuantize-wrapped convolutions as integer kernels (the runtime
+    image at a time (``PERFORMANCE_HINT`` 'LATENCY'), its float layers in
+    f32 as exported (``INFERENCE_PRECISION_HINT`` 'f32': OpenVINO would
+    otherwise run them in bf16 on CPUs with bf16 hardware). An int8 IR runs
+    its FakeQuantize-wrapped convolutions as integer kernels (the runtime
     model's ``runtimePrecision`` u8/i8).
 
     Args:
@@ -54,11 +56,14 @@ def openvino_compiled_model(model,
         num_threads (int, optional): ``INFERENCE_NUM_THREADS``; None lets
             OpenVINO choose. Default: None.
         **properties: Further compile properties (e.g. ``PERF_COUNT=True``
-            for per-layer counters); the hint stays 'LATENCY' and
-            ``num_threads`` sets the threads.
+            for per-layer counters, ``INFERENCE_PRECISION_HINT='bf16'``);
+            the hint stays 'LATENCY' and ``num_threads`` sets the threads.
     """
     ov = import_openvino()
-    config = {**properties, 'PERFORMANCE_HINT': 'LATENCY'}
+    config = {
+        'INFERENCE_PRECISION_HINT': 'f32',
+        **properties, 'PERFORMANCE_HINT': 'LATENCY'
+    }
     if num_threads:
         config['INFERENCE_NUM_THREADS'] = int(num_threads)
     return ov.Core().compile_model(model, 'CPU', config)
