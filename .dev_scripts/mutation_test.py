@@ -167,6 +167,7 @@ def main():
         for name in args.modules:
             module_rows, module_notes = run_module(
                 name, args.max_children, args.timeout_constant)
+            print('\n'.join(module_rows + module_notes), flush=True)
             rows += module_rows
             notes += module_notes
     finally:
