@@ -134,3 +134,43 @@ def test_summarize_means_and_nan_without_pixels():
     assert set(empty) == {'ECE', 'NLL', 'Brier', 'AUROC.entropy',
                           'AUPR.entropy', 'AUROC.entropy.bound'}
     assert all(math.isnan(v) for v in empty.values())
+
+
+def test_sums_are_float64_from_the_first_pixel():
+    """A split's millions of pixels add up exactly: every sum is float64,
+    those of one image and those of none."""
+    logits = torch.tensor([[2., 0.], [0., 1.]])
+    one = pixel_statistics(logits, torch.tensor([0, 0]))
+    for stats in (one, total_statistics([one]), total_statistics([])):
+        for key in ('pixels', 'nll', 'brier', 'count', 'confidence',
+                    'correct'):
+            assert stats[key].dtype == torch.float64, key
+    assert total_statistics([one])['entropy'].dtype == torch.float64
+    assert bin_sums(torch.tensor([1]), 2).dtype == torch.float64
+
+
+def test_confidence_bins_outside_0_1_go_to_the_end_bins():
+    """Rounding can put a confidence at 0 or just above 1: they land in
+    the first and the last bin, not outside."""
+    confidence = torch.tensor([0.0, 1.0 + 1e-6])
+    assert confidence_bins(confidence, 15).tolist() == [0, 14]
+
+
+def test_one_wrong_and_one_correct_pixel_are_scored():
+    histogram = torch.tensor([[1., 0.], [0., 1.]])  # correct less uncertain
+    assert binned_auroc(histogram) == (1.0, 0.0)
+    assert binned_average_precision(histogram) == 1.0
+
+
+def test_mixed_uncertainties_message():
+    logits = torch.tensor([[2., 0.]])
+    labels = torch.tensor([0])
+    plain = pixel_statistics(logits, labels)
+    with_mi = pixel_statistics(logits, labels,
+                               mutual_information=torch.zeros(1))
+    with pytest.raises(ValueError) as error:
+        total_statistics([with_mi, plain])
+    assert str(error.value) == (
+        "CalibrationMetric: some data samples carry mutual_information and "
+        "some do not (binned: ['entropy', 'mutual_information'] vs "
+        "['entropy'])")
