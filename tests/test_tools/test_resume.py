@@ -7,7 +7,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 import torch
 
 from segnet_mm.engine import load_local_weights_only
@@ -101,19 +100,3 @@ def test_nan_loss_stops_and_keeps_last_good_checkpoint(tmp_path, camvid_root):
     kept = weights(last)
     assert kept and all(torch.isfinite(v).all() for v in kept.values()
                         if v.is_floating_point())
-
-
-class NotAWeight:
-    pass
-
-
-def test_foreign_objects_in_checkpoint_are_refused(tmp_path):
-    path = tmp_path / 'evil.pth'
-    torch.save({'state_dict': {}, 'payload': NotAWeight()}, path)
-    with pytest.raises(RuntimeError, match=f'refusing to load checkpoint '
-                       f'{path}: it holds {__name__}.NotAWeight, outside'):
-        load_local_weights_only(str(path))
-    # A checkpoint cut short (killed while saving) is named too.
-    path.write_bytes(path.read_bytes()[:100])
-    with pytest.raises(RuntimeError, match=f'can not read checkpoint {path}'):
-        load_local_weights_only(str(path))
