@@ -59,7 +59,8 @@ def test_split_class_weights_reads_the_configs_split(camvid_root):
     void 11 -> 255, left out), equal a count on the raw label PNGs."""
     rng = np.random.default_rng(0)
     files = sorted((camvid_root / 'valannot').iterdir())
-    for f in files:  # every class and void, unevenly
+    for f in [*files, *(camvid_root / 'trainannot').iterdir()]:
+        # every class and void, unevenly
         label = np.minimum(rng.geometric(0.2, (45, 60)) - 1, 11)
         cv2.imwrite(str(f), label.astype(np.uint8))
     pixels, image_pixels = np.zeros(11), np.zeros(11)
@@ -75,3 +76,7 @@ def test_split_class_weights_reads_the_configs_split(camvid_root):
     dataset, weights = split_class_weights(cfg, 'val')
     assert len(dataset) == len(files)
     assert weights == pytest.approx(np.median(freq) / freq)
+    # The training split by default.
+    cfg.train_dataloader.dataset.data_root = str(camvid_root)
+    train, _ = split_class_weights(cfg)
+    assert train.data_prefix['seg_map_path'].endswith('trainannot')
