@@ -147,3 +147,18 @@ def test_compact_unpool_runs_deterministic():
         torch.use_deterministic_algorithms(False)
     assert torch.equal(got[0], expected[0])
     assert torch.equal(got[1], expected[1])
+
+
+@pytest.mark.parametrize('size', [(6, 8), (7, 9)])
+def test_flat_and_compare_codes_agree(size):
+    """Both ways of finding the window codes give the same uint8 codes,
+    and max_pool2d's indices without compact."""
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, *size)
+    flat = max_pool2x2(x, compact=True, codes='flat')
+    compare = max_pool2x2(x, compact=True, codes='compare')
+    assert flat.indices.dtype == torch.uint8
+    assert torch.equal(flat.indices, compare.indices)
+    assert torch.equal(flat.feat, compare.feat)
+    _, indices = F.max_pool2d(x, 2, 2, return_indices=True)
+    assert torch.equal(max_pool2x2(x, compact=False).indices, indices)
