@@ -15,8 +15,10 @@ def build(**kwargs):
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match='multiple_select'):
+    with pytest.raises(ValueError) as error:
         build(input_transform='resize_concat')
+    assert str(error.value) == ("SegNetHead needs input_transform="
+                                "'multiple_select', got 'resize_concat'")
     with pytest.raises(ValueError, match='same length'):
         build(num_convs=(1, 2))
     with pytest.raises(ValueError, match="unpool must be .*'nearest'"):
@@ -71,3 +73,32 @@ def test_unpools_with_encoder_indices():
     windows = windows.permute(0, 1, 2, 4, 3, 5).reshape(n, c, h, w, 4)
     picked = windows.gather(-1, deep.indices.long().unsqueeze(-1))[..., 0]
     assert torch.equal(picked, deep.feat)
+
+
+def test_mirrored_decoder_layout():
+    """Deepest stage first, num_convs conv + BN + ReLU blocks per stage
+    (biased convs by default), each stage's last block narrowing to the
+    next stage's width, then the classifier."""
+    _, head = build(num_convs=(1, 2, 3, 3, 3), norm_cfg=dict(type='BN'))
+    widths = []
+    for stage, n in zip(head.decoder, (3, 3, 3, 2, 1)):
+        blocks = stage[0]
+        assert len(blocks) == n
+        for block in blocks:
+            assert block.conv.bias is not None
+            assert isinstance(block.norm, torch.nn.BatchNorm2d)
+            assert isinstance(block.activate, torch.nn.ReLU)
+        widths.append([b.conv.out_channels for b in blocks])
+        assert isinstance(stage[1], torch.nn.Identity)
+    assert widths == [[16, 16, 16], [16, 16, 8], [8, 8, 8], [8, 4], [4]]
+    assert head.conv_seg.in_channels == 4
+
+
+def test_dropout_after_the_named_stages():
+    _, head = build(dropout_stages=(2, 3), stage_dropout_ratio=0.3)
+    dropouts = {i: m[1].p for i, m in zip((4, 3, 2, 1, 0), head.decoder)
+                if isinstance(m[1], torch.nn.Dropout)}
+    assert dropouts == {3: 0.3, 2: 0.3}
+    _, head = build(dropout_stages=(1, ))
+    assert [m[1].p for m in head.decoder
+            if isinstance(m[1], torch.nn.Dropout)] == [0.5]
