@@ -92,8 +92,9 @@ def test_publish_keeps_weights_and_meta_named_by_their_hash(tmp_path):
     assert set(published) == {'state_dict', 'meta'}
     assert published['meta'] == dict(iter=10)
     assert torch.equal(published['state_dict']['w'], torch.ones(2))
-    path, _ = publish_checkpoint(str(src), str(tmp_path / 'net.pt'))
-    assert path.endswith('.pt') and f'net-{digest[:8]}' in path
+    for ext in ('.pt', '.pth'):
+        path, _ = publish_checkpoint(str(src), str(tmp_path / f'net{ext}'))
+        assert path == str(tmp_path / f'net-{digest[:8]}{ext}')
 
 
 def test_a_checkpoint_without_weights_is_named(tmp_path):
@@ -134,6 +135,12 @@ def test_keeps_source_and_merges_meta(tmp_path):
                          dict(w=torch.ones(2)))
     assert load_local_weights_only(str(tmp_path / 'e.pth'))['meta'] == \
         dict(a=1, b=2)
+    bare = tmp_path / 'bare.pth'
+    torch.save(dict(state_dict=dict(w=torch.zeros(2))), bare)
+    save_with_state_dict(str(bare), str(tmp_path / 'f.pth'),
+                         dict(w=torch.ones(2)), dict(b=2))
+    assert load_local_weights_only(str(tmp_path / 'f.pth'))['meta'] == \
+        dict(b=2)
 
 
 def test_refuses_its_source(tmp_path):
