@@ -14,11 +14,13 @@ def test_bad_arguments():
         build_encoder(num_convs=(2, 2), channels=(64, ))
     with pytest.raises(ValueError, match='>= 1 conv'):
         build_encoder(num_convs=(2, 0), channels=(64, 64))
-    with pytest.raises(ValueError, match='out_indices'):
+    with pytest.raises(ValueError) as error:
         build_encoder(out_indices=(5, ))
+    assert str(error.value) == ('out_indices (5,) must be a non-empty '
+                                'subset of 0..4')
     with pytest.raises(ValueError, match='dropout_stages'):
         build_encoder(dropout_stages=(7, ))
-    with pytest.raises(ValueError, match='at least 32px'):
+    with pytest.raises(ValueError, match=r'at least 32px.*got \(31, 64\)$'):
         build_encoder()(torch.randn(1, 3, 31, 64))
 
 
@@ -95,3 +97,19 @@ def test_input_lrn_is_caffes_cross_channel_lrn():
     # 3 channels with a window of 5: every channel sums all three squares.
     expected = x / (1.0 + 1e-4 / 5 * x.square().sum(1, keepdim=True))**0.75
     torch.testing.assert_close(encoder(x)[0].feat, plain(expected)[0].feat)
+
+
+def test_dropout_after_the_named_stages():
+    encoder = build_encoder(dropout_stages=(2, 4), stage_dropout_ratio=0.3)
+    assert {i: m.p for i, m in enumerate(encoder.dropouts)
+            if isinstance(m, torch.nn.Dropout)} == {2: 0.3, 4: 0.3}
+    encoder = build_encoder(dropout_stages=(1, ))
+    assert [m.p for m in encoder.dropouts
+            if isinstance(m, torch.nn.Dropout)] == [0.5]
+
+
+def test_compact_indices_forced_on():
+    encoder = build_encoder(channels=(4, 8, 8, 16, 16),
+                            compact_indices=True).train()
+    assert encoder(torch.randn(1, 3, 32, 32))[0].indices.dtype == \
+        torch.uint8
