@@ -39,6 +39,10 @@ from .runtime_segmentor import runtime_segmentor_cfg
 MIN_OPSET = 14
 
 
+class AgreementError(ValueError):
+    """A deployed model agrees with PyTorch on too few pixels."""
+
+
 class OnnxCheck(NamedTuple):
     """A deployed model (onnxruntime, OpenVINO) against PyTorch on one
     input.
@@ -63,13 +67,13 @@ class OnnxCheck(NamedTuple):
                 f'{self.max_abs_logit:.3e})')
 
     def require(self, min_agreement: float, digits: int) -> None:
-        """Exit with an error naming both values when the agreement is
-        below ``min_agreement`` (a tool's ``--min-agreement``)."""
+        """Raise :class:`AgreementError` naming both values when the
+        agreement is below ``min_agreement``; inside
+        :func:`written_if_accepted` the model is then not written."""
         if self.agreement < min_agreement:
-            raise SystemExit(
+            raise AgreementError(
                 f'argmax agreement {self.agreement:.{digits}f} is below '
-                f'--min-agreement {min_agreement}: the model is not written '
-                '(a lower --min-agreement accepts it)')
+                f'min_agreement {min_agreement}: the model is not written')
 
 
 def model_files(model_file: PathLike) -> Tuple[str, ...]:
@@ -122,7 +126,7 @@ def check_one_pass(model: BaseSegmentor, shape: Sequence[int],
             f'model.mc_samples={mc_samples}: MC dropout averages '
             f'{mc_samples} stochastic passes, which {graph} (one pass, '
             'dropout off) would silently drop; to export the deterministic '
-            'network pass --cfg-options model.mc_samples=1 (weight '
+            'network set model.mc_samples=1 in the config (weight '
             'averaging)')
 
 

@@ -17,7 +17,7 @@ kernels (docs/deployment.md compares them with float);
 import os
 import tempfile
 from pathlib import Path
-from typing import List, NamedTuple, Sequence
+from typing import List, NamedTuple, Optional, Sequence
 
 import numpy as np
 
@@ -63,32 +63,24 @@ def calibration_images(calib_dir: PathLike, num: int) -> List[str]:
         ValueError: if ``num`` < 1.
     """
     if num < 1:
-        raise ValueError(f'--num-calib must be >= 1, got {num}')
+        raise ValueError(f'num (calibration images) must be >= 1, got {num}')
     if Path(calib_dir).is_file():
         raise FileNotFoundError(
-            f'--calib-dir {calib_dir} is a file, not a directory of images')
+            f'calib_dir {calib_dir} is a file, not a directory of images')
     images = find_images(calib_dir)
     picks = np.linspace(0, len(images) - 1, min(num, len(images)))
     return [images[i] for i in np.unique(picks.round().astype(int))]
 
 
-def held_out_image(calib_dir: PathLike, calibration: Sequence[str]) -> str:
+def held_out_image(calib_dir: PathLike,
+                   calibration: Sequence[str]) -> Optional[str]:
     """The first image of ``calib_dir`` (name order) not in
     ``calibration``, to check the int8 model on an image its activation
-    ranges were not fitted to.
-
-    Raises:
-        ValueError: naming ``calib_dir`` if every image of it calibrates.
-    """
-    images = find_images(calib_dir)
+    ranges were not fitted to; None if every image of it calibrates."""
     seen = set(calibration)
-    unseen = [image for image in images if image not in seen]
-    if not unseen:
-        raise ValueError(
-            f'all {len(images)} images of --calib-dir {calib_dir} calibrate, '
-            'none is left to check the int8 model on: lower --num-calib or '
-            'pass --check-image')
-    return unseen[0]
+    return next(
+        (image for image in find_images(calib_dir) if image not in seen),
+        None)
 
 
 class _CalibrationReader:

@@ -156,8 +156,8 @@ class RuntimeSegmentor(BaseSegmentor):
             raise ValueError(
                 f'{self.model_file} takes {self.input_size[0]}x'
                 f'{self.input_size[1]} inputs, the test pipeline gives '
-                f'{size[0]}x{size[1]}: export/quantize with --shape '
-                f'{size[0]} {size[1]}')
+                f'{size[0]}x{size[1]}: export or quantize the model at '
+                f'shape ({size[0]}, {size[1]})')
         images = inputs.float().cpu().numpy()
         logits = [self._run(image[None]) for image in images]
         return torch.from_numpy(np.concatenate(logits)).to(inputs.device)

@@ -46,12 +46,12 @@ def setup_cpu_distributed(cfg: Config) -> None:
     backend = dist_cfg.pop('backend', 'nccl')
     if backend != 'gloo':
         raise ValueError(
-            f'env_cfg.dist_cfg.backend={backend!r} needs CUDA; on CPUs pass '
-            '--cfg-options env_cfg.dist_cfg.backend=gloo')
+            f'env_cfg.dist_cfg.backend={backend!r} needs CUDA; on CPUs set '
+            "env_cfg.dist_cfg.backend='gloo'")
     missing = [v for v in TORCHRUN_VARIABLES if v not in os.environ]
     if missing:
-        raise RuntimeError(f'--launcher pytorch: {", ".join(missing)} not '
-                           'set; start with torchrun (tools/dist_train.sh)')
+        raise RuntimeError(f"launcher='pytorch': {', '.join(missing)} not "
+                           'set; start the processes with torchrun')
     wrapper = cfg.get('model_wrapper_cfg')
     if wrapper is None:
         # What Runner.wrap_model builds when the config names no wrapper.

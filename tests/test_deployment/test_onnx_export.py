@@ -90,7 +90,7 @@ def test_export_refuses_mc_dropout(tmp_path, camvid_root):
                            cfg_options(SMALL_MODEL))
     assert model.mc_samples == 16
     out = tmp_path / 'm.onnx'
-    message = ('model.mc_samples=16: .* --cfg-options model.mc_samples=1 '
+    message = ('model.mc_samples=16: .* set model.mc_samples=1 in the config '
                r'\(weight averaging\)')
     with pytest.raises(ValueError, match=message):
         export_onnx(model, str(out), (32, 48))
@@ -108,15 +108,15 @@ def test_model_is_written_only_if_accepted(tmp_path):
     """A deployed model (an OpenVINO IR's .xml and .bin) takes --out's place
     when its check passes; when the check refuses it, nothing is written and
     a model already at --out stays as it was."""
-    from segnet_mm.deployment.onnx_export import (OnnxCheck,
+    from segnet_mm.deployment.onnx_export import (AgreementError, OnnxCheck,
                                                   written_if_accepted)
     out = tmp_path / 'm.xml'
     with written_if_accepted(out) as unchecked:
         for suffix in ('.xml', '.bin'):
             Path(unchecked).with_suffix(suffix).write_text('accepted')
         OnnxCheck(0.9, 0.1, 1.0, (4, 4)).require(0.9, 2)
-    with pytest.raises(SystemExit, match='below --min-agreement 0.95: the '
-                       'model is not written'):
+    with pytest.raises(AgreementError, match='agreement 0.90 is below '
+                       'min_agreement 0.95: the model is not written'):
         with written_if_accepted(out) as unchecked:
             for suffix in ('.xml', '.bin'):
                 Path(unchecked).with_suffix(suffix).write_text('refused')

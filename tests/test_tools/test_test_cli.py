@@ -66,7 +66,7 @@ def test_out_needs_an_iou_metric(tmp_path):
                       "test_evaluator = [dict(type='BFScoreMetric')]\n")
     printed = run_tool('tools/test.py', config, tmp_path / 'unused.pth',
                        '--out', tmp_path / 'out', fails=True)
-    assert 'test_evaluator has no IoUMetric' in printed
+    assert 'saved by an IoUMetric, but test_evaluator has none' in printed
 
 
 def test_tools_test_runs_mc_dropout_with_bf_score(tmp_path, camvid_root):

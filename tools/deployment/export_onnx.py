@@ -8,8 +8,8 @@ import sys
 from mmengine.config import DictAction
 
 from segnet_mm.apis import init_segmentor
-from segnet_mm.deployment.onnx_export import (check_onnx, export_onnx,
-                                              prepare_input,
+from segnet_mm.deployment.onnx_export import (AgreementError, check_onnx,
+                                              export_onnx, prepare_input,
                                               written_if_accepted)
 
 
@@ -42,13 +42,16 @@ def main():
                  'it *.onnx')
     model = init_segmentor(args.config, args.checkpoint, 'cpu',
                            args.cfg_options)
-    with written_if_accepted(args.out) as unchecked:
-        export_onnx(model, unchecked, args.shape, args.opset)
-        inputs = prepare_input(model, args.shape, args.image)
-        check = check_onnx(model, unchecked, inputs)
-        print(f'onnxruntime vs PyTorch on {args.image or "a random image"}: '
-              f'{check.summary(6)}')
-        check.require(args.min_agreement, 6)
+    try:
+        with written_if_accepted(args.out) as unchecked:
+            export_onnx(model, unchecked, args.shape, args.opset)
+            inputs = prepare_input(model, args.shape, args.image)
+            check = check_onnx(model, unchecked, inputs)
+            image = args.image or 'a random image'
+            print(f'onnxruntime vs PyTorch on {image}: {check.summary(6)}')
+            check.require(args.min_agreement, 6)
+    except AgreementError as error:
+        sys.exit(f'{error} (a lower --min-agreement accepts it)')
     print(f'wrote {args.out} (opset {args.opset}, input 1x3x'
           f'{check.shape[0]}x{check.shape[1]})')
 

@@ -19,7 +19,8 @@ import sys
 from mmengine.config import DictAction
 
 from segnet_mm.apis import init_segmentor
-from segnet_mm.deployment.onnx_export import (check_onnx, prepare_input,
+from segnet_mm.deployment.onnx_export import (AgreementError, check_onnx,
+                                              prepare_input,
                                               written_if_accepted)
 from segnet_mm.deployment.quantization import (calibration_images,
                                                held_out_image,
@@ -85,6 +86,10 @@ def main():
         f' ({backend.runtime} runs int8 with AVX2 kernels)'))
     images = calibration_images(args.calib_dir, args.num_calib)
     check_image = args.check_image or held_out_image(args.calib_dir, images)
+    if check_image is None:
+        sys.exit(f'all {len(images)} images of --calib-dir {args.calib_dir} '
+                 'calibrate, none is left to check the int8 model on: lower '
+                 '--num-calib or pass --check-image')
     if not osp.isfile(check_image):
         sys.exit(f'--check-image {check_image} can not be found')
     if osp.realpath(check_image) in map(osp.realpath, images):
@@ -92,14 +97,17 @@ def main():
                  'one the calibration does not see')
     model = init_segmentor(args.config, args.checkpoint, 'cpu',
                            args.cfg_options)
-    with written_if_accepted(args.out) as unchecked:
-        backend.quantize(model, unchecked, images, args.shape, args.method,
-                         float_input_conv=args.float_input_conv)
-        check = check_onnx(model, unchecked,
-                           prepare_input(model, args.shape, check_image))
-        print(f'int8 vs float on {check_image} (not calibrated on): '
-              f'{check.summary(4)}')
-        check.require(args.min_agreement, 4)
+    try:
+        with written_if_accepted(args.out) as unchecked:
+            backend.quantize(model, unchecked, images, args.shape, args.method,
+                             float_input_conv=args.float_input_conv)
+            check = check_onnx(model, unchecked,
+                               prepare_input(model, args.shape, check_image))
+            print(f'int8 vs float on {check_image} (not calibrated on): '
+                  f'{check.summary(4)}')
+            check.require(args.min_agreement, 4)
+    except AgreementError as error:
+        sys.exit(f'{error} (a lower --min-agreement accepts it)')
     print(f'wrote {args.out}: int8 ({backend.runtime}), input '
           f'1x3x{args.shape[0]}x{args.shape[1]}, calibrated on '
           f'{len(images)} image(s) of {args.calib_dir} ({args.method}'

@@ -85,7 +85,7 @@ class BF16AmpOptimWrapper(OptimWrapper):
             raise NonFiniteLossError(
                 f'{problem}, {self._skipped_in_a_row} steps in a row: the '
                 'bf16 backward does not work here; train in fp32 with '
-                '--cfg-options optim_wrapper.type=OptimWrapper')
+                "optim_wrapper.type='OptimWrapper' in the config")
         print_log(
             f'BF16AmpOptimWrapper: {problem}; this update is skipped '
             f'({self._skipped_in_a_row} in a row)',
@@ -104,8 +104,8 @@ class BF16AmpOptimWrapper(OptimWrapper):
                     'BF16AmpOptimWrapper: this CPU has no bf16 hardware '
                     '(AVX512-BF16 or AMX), so bf16 autocast is emulated and '
                     'trains many times slower than fp32; for fp32 set '
-                    '--cfg-options optim_wrapper.type=OptimWrapper '
-                    'val_cfg.fp16=False test_cfg.fp16=False',
+                    "optim_wrapper.type='OptimWrapper', val_cfg.fp16=False "
+                    'and test_cfg.fp16=False in the config',
                     logger='current', level=logging.WARNING)
         with super().optim_context(model), torch.autocast(
                 device.type, dtype=self.cast_dtype):

@@ -82,7 +82,8 @@ def test_says_once_where_the_cpu_emulates_bf16(monkeypatch, bf16_hardware):
     else:
         assert len(logged) == 1
         assert 'emulated' in logged[0]
-        assert 'optim_wrapper.type=OptimWrapper' in logged[0]
+        assert ("optim_wrapper.type='OptimWrapper', val_cfg.fp16=False "
+                'and test_cfg.fp16=False in the config') in logged[0]
 
 
 def test_autocasts_on_the_models_device(monkeypatch):
@@ -181,8 +182,8 @@ def test_stops_after_too_many_skipped_steps_in_a_row():
     for bad_grad in (True, True, False, True, True):
         train_step(model, amp, bad_grad=bad_grad)
     with pytest.raises(NonFiniteLossError,
-                       match='3 steps in a row.*optim_wrapper.type='
-                       'OptimWrapper'):
+                       match="3 steps in a row.*optim_wrapper.type="
+                       "'OptimWrapper'"):
         train_step(model, amp, bad_grad=True)
 
 
@@ -197,7 +198,7 @@ def test_stops_by_default_at_the_fourth_skipped_step_in_a_row():
     assert str(error.value) == (
         'non-finite gradients in 1 tensors (shapes (2, 4)) with a finite '
         'loss, 4 steps in a row: the bf16 backward does not work here; '
-        'train in fp32 with --cfg-options optim_wrapper.type=OptimWrapper')
+        "train in fp32 with optim_wrapper.type='OptimWrapper' in the config")
 
 
 def test_warning_names_the_first_three_shapes(monkeypatch):
