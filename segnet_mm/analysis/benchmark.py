@@ -6,7 +6,6 @@ training step time of mmengine's Runner and peak memory, timed as
 weight and data layout comes from the config being measured."""
 import itertools
 import tempfile
-import uuid
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Dict, Optional, Union
@@ -15,8 +14,9 @@ import torch
 from mmengine.config import Config
 
 from mmseg.registry import MODELS
-from ..utils.config_edits import (load_config, remove_custom_hooks,
-                                  train_only)
+from ..utils.config_edits import (load_config, quiet_run,
+                                  remove_custom_hooks, train_on, train_only,
+                                  without_pretrained)
 from .timing import TrainIterClock, mean_seconds, peak_tensor_mib
 
 
@@ -25,9 +25,7 @@ def build_model(config: Union[str, Config], channels_last: bool,
                 train: bool = False) -> torch.nn.Module:
     """The segmentor of ``config`` (a file or a loaded config, left as it
     is), stored channels-last if ``channels_last``."""
-    cfg = load_config(config)
-    cfg.model.pop('pretrained', None)
-    cfg.model.backbone.pop('init_cfg', None)
+    cfg = without_pretrained(load_config(config))
     if compact is not None:
         cfg.model.backbone.compact_indices = compact
     model = MODELS.build(cfg.model).train(train)
@@ -67,31 +65,18 @@ def time_forward(config: Union[str, Config], shape,
 def runner_seconds_per_iter(cfg: Config, work_dir: str, warmup: int = 2,
                             iters: int = 4) -> float:
     """Seconds per training iteration of ``cfg`` through mmengine's Runner
-    after ``warmup`` iterations; no validation, no checkpoints. A fresh
-    name gives each call its own logger and visualizer (mmengine keeps
-    both process-wide by name; mmseg's runtime names its visualizer
-    'visualizer')."""
+    after ``warmup`` iterations; no validation, no checkpoints, in a run
+    of its own (:func:`quiet_run`)."""
     from mmengine.runner import Runner
-    cfg.experiment_name = f'speed_{uuid.uuid4().hex}'
-    if cfg.get('visualizer'):
-        cfg.visualizer.name = cfg.experiment_name
     # Only the time counts: a loss going non-finite in these few steps on
     # synthetic frames must not stop them.
     remove_custom_hooks(cfg, 'NonFiniteLossHook')
-    train_only(cfg, warmup + iters)
-    cfg.work_dir = work_dir
-    cfg.log_level = 'WARNING'
+    quiet_run(train_only(cfg, warmup + iters), work_dir)
     runner = Runner.from_cfg(cfg)
     clock = TrainIterClock(warmup)
     runner.register_hook(clock, 'LOWEST')
     runner.train()
     return (clock.end - clock.start) / iters
-
-
-def _train_on(cfg: Config, data_root: str) -> Config:
-    """The config training on ``data_root`` (its own layout below it)."""
-    cfg.train_dataloader.dataset.data_root = data_root
-    return cfg
 
 
 def time_config_train_step(config: Union[str, Config], data_root: str,
@@ -100,7 +85,7 @@ def time_config_train_step(config: Union[str, Config], data_root: str,
     """Seconds per iteration of ``config`` (a file or a loaded config, left
     as it is) as it is (its pipeline, batch, optim wrapper and hooks),
     training on ``data_root``."""
-    cfg = _train_on(load_config(config), data_root)
+    cfg = train_on(load_config(config), data_root)
     return dict(seconds=runner_seconds_per_iter(cfg, work_dir, warmup, iters))
 
 

@@ -13,6 +13,7 @@ import torch
 from mmengine.config import Config
 
 from ..utils.config_checks import dataset_classes
+from ..utils.config_edits import load_config
 from ..utils.cpuinfo import read_cpuinfo
 from ..utils.typing_utils import PathLike
 from .benchmark import (macs_and_params, time_config_train_step_on_synthetic,
@@ -66,7 +67,7 @@ def collect_row(config: PathLike, work_dir: PathLike,
     """One table row: ``cost`` (params, MACs, input shape, as measured by
     the caller), the saved speed, val at the last iteration, test
     metrics and the training device."""
-    cfg = Config.fromfile(str(config))
+    cfg = load_config(config)
     return dict(
         name=Path(config).stem,
         config=str(config),

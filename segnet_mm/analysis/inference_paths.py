@@ -26,6 +26,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from ..utils.config_edits import flat_pooling_indices, load_config
 from .benchmark import bf16_autocast, build_model
 from .op_profile import onnxruntime_op_times, openvino_op_times
 from .timing import (benchmark_input, in_fresh_process, median_seconds,
@@ -57,13 +58,10 @@ def _model(config: str, name: str, channels_last: bool,
     """The config's model in eval mode, with the weights of
     ``checkpoint`` if given (else freshly initialised); a ``FLAT_PATHS``
     name builds SegNet with the flat-index formulation."""
-    from mmengine.config import Config
-
     from ..apis.inference import load_weights
-    cfg = Config.fromfile(config)
+    cfg = load_config(config)
     if name.endswith(FLAT):
-        cfg.model.backbone.window_codes = 'flat'
-        cfg.model.decode_head.unpool = 'where'
+        flat_pooling_indices(cfg)
     model = build_model(cfg, channels_last=channels_last).eval()
     if checkpoint:
         load_weights(model, checkpoint, config)

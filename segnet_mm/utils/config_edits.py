@@ -1,10 +1,13 @@
 """Named config edits: loading a config with overrides, the tools' flags
 (``--amp``, ``--resume``, ``--tta``, ``--out``, ``--show``), taking a hook
-out and trimming a config to a few training iterations. Each edits the
-config in place and returns it; each is tested on its own. The
-command-line options behind them are the tools'."""
+out, trimming a config to a few training iterations, and the edits the
+measurements make (weights from nowhere, another data root, SegNet's flat
+index formulation, a quiet run of its own). Each edits the config in
+place and returns it; each is tested on its own. The command-line options
+behind them are the tools'."""
 import copy
 import os.path as osp
+import uuid
 from typing import List, Optional, Union
 
 from mmengine.config import Config
@@ -104,8 +107,8 @@ def keep_label_maps(cfg: Config, out_dir: str) -> Config:
         if issubclass(METRICS.get(e['type']), IoUMetric)
     ]
     if not iou:
-        raise ValueError('--out saves IoUMetric\'s label maps, but '
-                         'test_evaluator has no IoUMetric')
+        raise ValueError('label maps are saved by an IoUMetric, but '
+                         'test_evaluator has none')
     for evaluator in iou:
         evaluator.update(output_dir=out_dir, keep_results=True)
     return cfg
@@ -121,7 +124,7 @@ def enable_visualization_hook(cfg: Config, show: bool = False,
     """
     if 'visualization' not in cfg.default_hooks:
         raise RuntimeError(
-            '--show/--show-dir need a "visualization" entry in '
+            'drawing predictions needs a "visualization" entry in '
             'default_hooks (mmseg::_base_/default_runtime.py has one)')
     hook = cfg.default_hooks['visualization']
     hook['draw'] = True
@@ -148,7 +151,7 @@ def enable_amp(cfg: Config, device: Optional[str] = None) -> Config:
     """
     device = device or get_device()
     if device not in AMP_OPTIM_WRAPPERS:
-        raise ValueError(f'--amp: no mixed-precision optim wrapper for '
+        raise ValueError(f'no mixed-precision optim wrapper for '
                          f'device {device!r}; known: '
                          f'{list(AMP_OPTIM_WRAPPERS)}')
     amp = AMP_OPTIM_WRAPPERS[device]
@@ -157,9 +160,10 @@ def enable_amp(cfg: Config, device: Optional[str] = None) -> Config:
         print_log(f'AMP is already enabled in the config ({current}).',
                   logger='current')
     elif current != 'OptimWrapper':
-        raise ValueError(f'--amp: optim_wrapper.type is {current!r}; expected '
-                         f"'OptimWrapper', {amp['type']!r} or "
-                         f'{DEVICE_AGNOSTIC_AMP!r} on {device}')
+        raise ValueError(f'mixed precision: optim_wrapper.type is '
+                         f"{current!r}; expected 'OptimWrapper', "
+                         f"{amp['type']!r} or {DEVICE_AGNOSTIC_AMP!r} on "
+                         f'{device}')
     else:
         cfg.optim_wrapper.update(amp)
     return enable_eval_amp(cfg)
@@ -190,4 +194,41 @@ def train_only(cfg: Config, iters: int) -> Config:
     cfg.train_cfg.update(max_iters=iters, val_interval=iters + 1)
     cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
     cfg.default_hooks.checkpoint.update(interval=iters + 1, save_last=False)
+    return cfg
+
+
+def without_pretrained(cfg: Config) -> Config:
+    """The model initialised from nothing: no ``pretrained`` file, no
+    ``init_cfg`` of the backbone (a measurement needs no weights, and none
+    can be downloaded)."""
+    cfg.model.pop('pretrained', None)
+    cfg.model.backbone.pop('init_cfg', None)
+    return cfg
+
+
+def train_on(cfg: Config, data_root: str) -> Config:
+    """Training reads ``data_root``, in the config's own layout below it."""
+    cfg.train_dataloader.dataset.data_root = data_root
+    return cfg
+
+
+def flat_pooling_indices(cfg: Config) -> Config:
+    """SegNet with the flat-index formulation: the encoder keeps
+    PyTorch's flat indices and the decoder unpools by comparison with
+    them, in place of the 2-bit window codes."""
+    cfg.model.backbone.window_codes = 'flat'
+    cfg.model.decode_head.unpool = 'where'
+    return cfg
+
+
+def quiet_run(cfg: Config, work_dir: str) -> Config:
+    """A Runner of its own in ``work_dir`` logging warnings only: a fresh
+    experiment name gives it its own logger and visualizer (mmengine keeps
+    both process-wide by name; mmseg's runtime names its visualizer
+    'visualizer')."""
+    cfg.experiment_name = f'run_{uuid.uuid4().hex}'
+    if cfg.get('visualizer'):
+        cfg.visualizer.name = cfg.experiment_name
+    cfg.work_dir = work_dir
+    cfg.log_level = 'WARNING'
     return cfg

@@ -4,8 +4,9 @@ from mmengine.config import Config
 
 from segnet_mm.utils.config_edits import (
     enable_amp, enable_eval_amp, enable_tta, enable_visualization_hook,
-    evaluator_list, keep_label_maps, load_config, load_run_config,
-    remove_custom_hooks, resume_from, train_only)
+    evaluator_list, flat_pooling_indices, keep_label_maps, load_config,
+    load_run_config, quiet_run, remove_custom_hooks, resume_from, train_on,
+    train_only, without_pretrained)
 from tests.conftest import REPO_ROOT
 
 CONFIG = str(REPO_ROOT / 'configs' / 'segnet_camvid_cpu.py')
@@ -65,7 +66,8 @@ def test_keep_label_maps_on_iou_metrics_only():
     assert (iou.output_dir, iou.keep_results) == ('maps', True)
     assert 'output_dir' not in bf
     cfg.test_evaluator = [bf]
-    with pytest.raises(ValueError, match='no IoUMetric'):
+    with pytest.raises(ValueError, match='saved by an IoUMetric, but '
+                       'test_evaluator has none'):
         keep_label_maps(cfg, 'maps')
 
 
@@ -144,3 +146,33 @@ def test_evaluator_list():
         e.type for e in cfg.test_evaluator]
     cfg.test_evaluator = dict(type='IoUMetric')
     assert evaluator_list(cfg) == [dict(type='IoUMetric')]
+
+
+def test_without_pretrained_builds_from_nothing():
+    cfg = camvid()
+    cfg.model.pretrained = 'weights.pth'
+    cfg.model.backbone.init_cfg = dict(type='Pretrained', checkpoint='x')
+    cfg = without_pretrained(cfg)
+    assert 'pretrained' not in cfg.model
+    assert 'init_cfg' not in cfg.model.backbone
+
+
+def test_train_on_moves_only_the_training_data():
+    cfg = train_on(camvid(), 'elsewhere')
+    assert cfg.train_dataloader.dataset.data_root == 'elsewhere'
+    assert cfg.val_dataloader.dataset.data_root == camvid(
+    ).val_dataloader.dataset.data_root
+
+
+def test_flat_pooling_indices_builds_the_flat_formulation():
+    from mmseg.registry import MODELS
+    model = MODELS.build(flat_pooling_indices(camvid()).model)
+    assert model.backbone.window_codes == 'flat'
+    assert model.decode_head.unpool == 'where'
+
+
+def test_quiet_run_names_each_run_apart():
+    first, second = (quiet_run(camvid(), 'work') for _ in range(2))
+    assert first.experiment_name != second.experiment_name
+    assert first.visualizer.name == first.experiment_name
+    assert (first.work_dir, first.log_level) == ('work', 'WARNING')
