@@ -23,3 +23,24 @@ def shared_camvid() -> Path:
     if not osp.isdir(SHARED_CAMVID / 'train'):
         pytest.skip(f'real CamVid not found at {SHARED_CAMVID}')
     return SHARED_CAMVID
+
+
+@pytest.fixture(scope='session')
+def small_config(tmp_path_factory) -> str:
+    """A small SegNet config (tests.utils.write_small_config) on file."""
+    from tests.utils import write_small_config
+    return str(write_small_config(tmp_path_factory.mktemp('cfg') /
+                                  'small.py'))
+
+
+@pytest.fixture
+def convs(monkeypatch):
+    """The convolutions run from here on (tests.utils.record_convs)."""
+    from tests.utils import record_convs
+    return record_convs(monkeypatch)
+
+
+@pytest.fixture
+def cityscapes():
+    from tests.utils import small_cityscapes_config
+    return small_cityscapes_config()

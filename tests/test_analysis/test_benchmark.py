@@ -9,26 +9,9 @@ from mmseg.utils import register_all_modules
 from segnet_mm.analysis import benchmark as bm
 from segnet_mm.utils.config_edits import load_config
 from tests.conftest import REPO_ROOT
-from tests.utils import (assert_convs_ran_as_named, record_convs,
-                         small_cityscapes_config, write_small_config)
+from tests.utils import assert_convs_ran_as_named
 
 register_all_modules()
-
-
-@pytest.fixture(scope='module')
-def config(tmp_path_factory):
-    return str(write_small_config(tmp_path_factory.mktemp('cfg') /
-                                  'small.py'))
-
-
-@pytest.fixture
-def convs(monkeypatch):
-    return record_convs(monkeypatch)
-
-
-@pytest.fixture
-def cityscapes():
-    return small_cityscapes_config()
 
 
 def read_train_split(cfg, root):
@@ -38,23 +21,23 @@ def read_train_split(cfg, root):
     return DATASETS.build(dataset)
 
 
-def test_macs_and_params(config):
-    cost = bm.macs_and_params(config, [32, 48])
+def test_macs_and_params(small_config):
+    cost = bm.macs_and_params(small_config, [32, 48])
     assert cost['params'] == cost['inference_params'] > 0
     assert cost['macs'] > 0 and cost['unsupported'] == {}
 
 
 @pytest.mark.parametrize('bf16_channels_last,compact',
                          [(False, None), (True, True)])
-def test_time_forward(config, convs, bf16_channels_last, compact):
-    r = bm.time_forward(config, [32, 48], bf16_channels_last, compact,
+def test_time_forward(small_config, convs, bf16_channels_last, compact):
+    r = bm.time_forward(small_config, [32, 48], bf16_channels_last, compact,
                         iters=1)
     assert r['seconds'] > 0 and r['peak_mib'] > 0
     assert_convs_ran_as_named(convs, bf16_channels_last)
     assert convs[0].input_channels_last == bf16_channels_last
 
 
-def test_synthetic_train_split_in_the_config_layout(tmp_path, config,
+def test_synthetic_train_split_in_the_config_layout(tmp_path, small_config,
                                                     cityscapes):
     root = bm.write_synthetic_train_split(cityscapes, tmp_path / 'city',
                                           (64, 128), 3)
@@ -74,8 +57,8 @@ def test_synthetic_train_split_in_the_config_layout(tmp_path, config,
     ]
     assert len(read_train_split(cityscapes, root)) == 2
     # CamVid's layout, read with its start-up checks.
-    camvid = load_config(config)
-    root = bm.write_synthetic_train_split(config, tmp_path / 'camvid',
+    camvid = load_config(small_config)
+    root = bm.write_synthetic_train_split(small_config, tmp_path / 'camvid',
                                           (32, 48), 2)
     sample = read_train_split(camvid, root)[1]
     assert set(np.unique(sample['gt_seg_map'])) <= set(range(11))

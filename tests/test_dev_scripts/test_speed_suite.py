@@ -8,8 +8,7 @@ from mmengine.config import Config
 
 import speed_suite as suite
 from tests.conftest import REPO_ROOT
-from tests.utils import (assert_convs_ran_as_named, record_convs,
-                         small_cityscapes_config, write_small_config)
+from tests.utils import assert_convs_ran_as_named, write_small_config
 
 PEAK = dict(fp32=40.0, bf16=120.0)
 COST = dict(params=1_416_075, macs=3e9)
@@ -150,12 +149,6 @@ def test_ratios_text():
 
 
 @pytest.fixture(scope='module')
-def config(tmp_path_factory):
-    return str(write_small_config(tmp_path_factory.mktemp('cfg') /
-                                  'small.py'))
-
-
-@pytest.fixture(scope='module')
 def cpu_config(tmp_path_factory):
     """The small SegNet of the CPU recipe (bf16 autocast through
     BF16AmpOptimWrapper, ChannelsLastHook)."""
@@ -165,20 +158,10 @@ def cpu_config(tmp_path_factory):
             REPO_ROOT / 'configs/segnet_camvid_cpu.py'))
 
 
-@pytest.fixture
-def convs(monkeypatch):
-    return record_convs(monkeypatch)
-
-
-@pytest.fixture
-def cityscapes():
-    return small_cityscapes_config()
-
-
-def test_optimizer_and_class_weights_come_from_the_config(config):
-    cfg = Config.fromfile(config)
+def test_optimizer_and_class_weights_come_from_the_config(small_config):
+    cfg = Config.fromfile(small_config)
     cfg.optim_wrapper.optimizer.lr = 0.123
-    model = suite.build_model(config, channels_last=False, train=True)
+    model = suite.build_model(small_config, channels_last=False, train=True)
     opt = suite.build_optimizer(cfg, model)
     assert type(opt).__name__ == cfg.optim_wrapper.optimizer.type
     assert opt.defaults['lr'] == 0.123
@@ -188,9 +171,9 @@ def test_optimizer_and_class_weights_come_from_the_config(config):
 
 
 @pytest.mark.parametrize('bf16_channels_last', [False, True])
-def test_plain_training_step(config, convs, bf16_channels_last):
+def test_plain_training_step(small_config, convs, bf16_channels_last):
     plain = suite.run_measurement(
-        dict(kind='plain_train', config=config, shape=[32, 48], batch=2,
+        dict(kind='plain_train', config=small_config, shape=[32, 48], batch=2,
              bf16_channels_last=bf16_channels_last, compact=None, iters=1))
     assert plain['seconds'] > 0
     assert_convs_ran_as_named(convs, bf16_channels_last)
