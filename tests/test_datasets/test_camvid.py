@@ -1,7 +1,8 @@
 import cv2
 import numpy as np
+import pytest
 
-from segnet_mm.datasets import CamVidDataset
+from segnet_mm.datasets import CamVidDataset, DatasetCheckError
 from tests.utils import build_camvid
 
 
@@ -40,3 +41,29 @@ def test_real_camvid(shared_camvid):
     sample = dataset[0]
     assert sample['img'].shape == (360, 480, 3)
     assert set(np.unique(sample['gt_seg_map'])) <= set(range(11)) | {255}
+
+
+def test_labels_past_void_are_refused(camvid_root):
+    seg = camvid_root / 'trainannot' / 'train_000.png'
+    label = cv2.imread(str(seg), cv2.IMREAD_UNCHANGED)
+    label[0, 0] = CamVidDataset.VOID_LABEL + 1
+    cv2.imwrite(str(seg), label)
+    with pytest.raises(DatasetCheckError,
+                       match=rf'{seg}: label values \[12\]'):
+        build_camvid(camvid_root)
+
+
+def test_label_map_suffix(camvid_root):
+    for seg in (camvid_root / 'trainannot').iterdir():
+        seg.rename(seg.with_name(seg.stem + '_L.png'))
+    dataset = build_camvid(camvid_root, seg_map_suffix='_L.png')
+    assert len(dataset) == 4
+    assert dataset[0]['seg_map_path'].endswith('train_000_L.png')
+
+
+def test_empty_split_names_its_folder(tmp_path):
+    (tmp_path / 'train').mkdir()
+    with pytest.raises(DatasetCheckError,
+                       match=f"no images ending in '.jpg' under "
+                       f"{tmp_path / 'train'}: check"):
+        build_camvid(tmp_path, img_suffix='.jpg')

@@ -140,3 +140,44 @@ def test_metric_averages_beside_iou_metric():
 
 def test_registered():
     assert METRICS.get('BFScoreMetric') is BFScoreMetric
+
+
+def test_tolerance_is_inclusive():
+    # 3x4 image: diagonal 5 px. Labels split after column 1 in gt, after
+    # column 2 in the prediction: each class's boundary is 1 px away.
+    gt = np.array([[0, 0, 1, 1]] * 3)
+    pred = np.array([[0, 0, 0, 1]] * 3)
+    assert boundary_f1(pred, gt, 2, tolerance=1 / 5).tolist() == [1., 1.]
+    assert boundary_f1(pred, gt, 2, tolerance=0.99 / 5).tolist() == [0., 0.]
+
+
+def test_logs_the_per_class_table_and_keeps_unseen_classes_nan(monkeypatch):
+    logged = []
+    monkeypatch.setattr(
+        'segnet_mm.evaluation.metrics.bf_score.print_log',
+        lambda msg, logger=None, **kwargs: logged.append((msg, logger)))
+    metric = BFScoreMetric(collect_device='gpu')
+    assert metric.collect_device == 'gpu'
+    metric.dataset_meta = dict(classes=('bg', 'square', 'never'))
+    # Scores [0.45, 0.5] (the one-pixel shift above), then two perfect.
+    perfect = square(10, 10, 10)
+    metric.process({}, [
+        sample(square(10, 11, 10), perfect).to_dict(),
+        sample(perfect, perfect).to_dict(),
+        sample(perfect, perfect).to_dict()
+    ])
+    metrics = metric.compute_metrics(metric.results)
+    # In percent to 2 decimals: 2.45 / 3 and 2.5 / 3.
+    assert metrics['BFScore.bg'] == 81.67
+    assert metrics['BFScore.square'] == 83.33
+    assert np.isnan(metrics['BFScore.never'])
+    assert metrics['mBFScore'] == 82.5  # the mean leaves the NaN out
+    [(message, logger)] = logged
+    assert logger == 'current'
+    lines = message.splitlines()
+    assert lines[0] == 'per class BF score:'
+    assert [cell.strip() for cell in lines[2].split('|')[1:-1]
+            ] == ['Class', 'BFScore']
+    rows = [[cell.strip() for cell in line.split('|')[1:-1]]
+            for line in lines[4:-1]]
+    assert rows == [['bg', '81.67'], ['square', '83.33'], ['never', 'nan']]

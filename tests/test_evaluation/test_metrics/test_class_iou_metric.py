@@ -1,5 +1,6 @@
 """ClassIoUMetric: IoUMetric's means plus each class's IoU."""
 import math
+import warnings
 
 import torch
 from mmengine.structures import PixelData
@@ -37,3 +38,17 @@ def test_per_class_iou_and_the_means():
     assert math.isnan(metrics['IoU.d'])
     reference = evaluate(IoUMetric())
     assert {k: metrics[k] for k in reference} == reference
+
+
+def test_per_class_iou_in_percent_to_two_decimals_without_warnings():
+    metric = ClassIoUMetric()
+    metric.dataset_meta = dict(classes=CLASSES)
+    # a: predicted 3, labelled 1, overlap 1 -> 1/3; b: labelled only;
+    # c and d in neither map (0 / 0, no warning for them).
+    metric.process([], [sample([[0, 0, 0]], [[0, 1, 1]])])
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        metrics = metric.compute_metrics(metric.results)
+    assert metrics['IoU.a'] == 33.33
+    assert metrics['IoU.b'] == 0.0
+    assert math.isnan(metrics['IoU.c']) and math.isnan(metrics['IoU.d'])

@@ -115,6 +115,13 @@ def test_unpool_rejects_unknown_method():
         max_unpool2x2(pooled.feat, pooled.indices, pooled.size, 'nearest')
 
 
+def test_pool_rejects_unknown_codes():
+    with pytest.raises(ValueError) as err:
+        max_pool2x2(torch.randn(1, 1, 4, 4), codes='argmax')
+    assert str(err.value) == ("codes must be one of ('compare', 'flat'), "
+                              "got 'argmax'")
+
+
 def test_window_codes_by_hand():
     # 4x4 plane: maxima at (0,1), (1,2), (3,0), (2,3) -> codes 1, 2, 2, 1.
     x = torch.zeros(1, 1, 4, 4)
