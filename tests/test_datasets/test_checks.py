@@ -134,7 +134,7 @@ def test_directory_messages(tmp_path):
 
 
 @pytest.mark.parametrize('num, tail', [(MAX_LISTED, ''),
-                                       (MAX_LISTED + 3, '\n  ... and 3 more')])
+                                       (MAX_LISTED + 1, '\n  ... and 1 more')])
 def test_check_pairs_lists_the_first_problems(tmp_path, num, tail):
     missing = [str(tmp_path / f'{i:02d}.png') for i in range(num)]
     with pytest.raises(DatasetCheckError) as err:

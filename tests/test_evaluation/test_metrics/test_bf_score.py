@@ -3,6 +3,8 @@
 40x40 images: diagonal 56.57 px, so the default tolerance (0.75%) is
 theta = 0.42 px: only pixels on the very same position match.
 """
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -39,6 +41,7 @@ def test_bad_arguments():
         boundary_f1(np.zeros((4, 4)), np.zeros((4, 5)), 2)
     with pytest.raises(ValueError, match=r'labels \[7\] outside 0..1'):
         boundary_f1(np.zeros((4, 4)), np.full((4, 4), 7), 2)
+    assert BFScoreMetric(tolerance=0).tolerance == 0  # exact matches only
 
 
 def test_boundaries_are_4_neighbours_of_other_valid_labels():
@@ -106,6 +109,10 @@ def test_ignored_pixels_and_one_sided_classes():
     assert boundary_f1(pred, gt, 3)[[0, 2]].tolist() == [0., 0.]
     # Class 2 in gt, not predicted: 0.
     assert boundary_f1(np.zeros_like(gt), square(5, 5, 5, 2), 3)[2] == 0.
+    # Each class fills one map without a boundary, and is absent from the
+    # other: 0, not the 1 of a boundary-free match.
+    assert boundary_f1(np.ones((4, 4)), np.zeros((4, 4)), 2).tolist() == [
+        0., 0.]
 
 
 def test_metric_averages_beside_iou_metric():
@@ -166,7 +173,9 @@ def test_logs_the_per_class_table_and_keeps_unseen_classes_nan(monkeypatch):
         sample(perfect, perfect).to_dict(),
         sample(perfect, perfect).to_dict()
     ])
-    metrics = metric.compute_metrics(metric.results)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')  # no 0 / 0 for the unseen class
+        metrics = metric.compute_metrics(metric.results)
     # In percent to 2 decimals: 2.45 / 3 and 2.5 / 3.
     assert metrics['BFScore.bg'] == 81.67
     assert metrics['BFScore.square'] == 83.33
@@ -181,3 +190,27 @@ def test_logs_the_per_class_table_and_keeps_unseen_classes_nan(monkeypatch):
     rows = [[cell.strip() for cell in line.split('|')[1:-1]]
             for line in lines[4:-1]]
     assert rows == [['bg', '81.67'], ['square', '83.33'], ['never', 'nan']]
+
+
+def test_ignore_index_and_one_pixel_classes():
+    # Left half class 2, right half class 0 with one pixel of class 1 at
+    # (10, 30); the prediction misses that pixel. Class 2: F1 1. Class 0:
+    # P = 40/40, R = 40/44 (the split column of 40, plus the 4 ring
+    # pixels around the missed one), F1 = 80/84. Class 1: 0. The image's
+    # BF counts class 1 (in its ground truth, if by one pixel).
+    gt = np.zeros((40, 40), np.int64)
+    gt[:, :20] = 2
+    pred = gt.copy()
+    gt[10, 30] = 1
+    gt[0, 0] = 255  # void: default ignore_index
+    metric = BFScoreMetric()
+    metric.dataset_meta = dict(classes=('a', 'b', 'c'))
+    metric.process({}, [sample(pred, gt).to_dict()])
+    metrics = metric.compute_metrics(metric.results)
+    assert metrics['iBFScore'] == round(100 * (1 + 80 / 84) / 3, 2)
+    # Another ignore_index is passed on to the per-image score.
+    gt[0, 0] = 7
+    metric = BFScoreMetric(ignore_index=7)
+    metric.dataset_meta = dict(classes=('a', 'b', 'c'))
+    metric.process({}, [sample(pred, gt).to_dict()])
+    assert metric.compute_metrics(metric.results) == metrics
