@@ -149,6 +149,12 @@ def test_agreement_gate(trained, tmp_path):  # noqa: F811
                        calibrated, fails=True)
     assert f'--check-image {calibrated} is a calibration image' in printed
     assert not out.exists()
+    printed = run_tool(*quantize_args(trained, out), '--num-calib', '4',
+                       fails=True)
+    assert (f"all 4 images of --calib-dir {root / 'train'} calibrate, none "
+            'is left to check the int8 model on: lower --num-calib or pass '
+            '--check-image') in printed
+    assert not out.exists()
     unseen = root / 'val' / 'val_000.png'
     out.write_text('an earlier model')
     printed = run_tool(*quantize_args(trained, out), '--check-image',
