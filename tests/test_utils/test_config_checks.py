@@ -59,16 +59,23 @@ def test_class_weight_length():
         check_config(cfg)
 
 
-def test_crop_larger_than_images_without_padding(tmp_path):
-    (tmp_path / 'train').mkdir()
-    cv2.imwrite(str(tmp_path / 'train' / 'a.png'),
-                np.zeros((100, 120, 3), np.uint8))
-    cfg = camvid_cfg(tmp_path, 'segnet_camvid_cpu.py')
-    cfg.model.data_preprocessor.size = None  # batches padded to x32 only
+def unpadded_cpu_recipe(root, image_shape):
+    """The CPU recipe training on one image of ``image_shape`` (H, W) below
+    ``root``, its batches padded to a multiple of 32 only; and its
+    RandomResize step."""
+    (root / 'train').mkdir()
+    cv2.imwrite(str(root / 'train' / 'a.png'),
+                np.zeros((*image_shape, 3), np.uint8))
+    cfg = camvid_cfg(root, 'segnet_camvid_cpu.py')
+    cfg.model.data_preprocessor.size = None
     cfg.model.data_preprocessor.size_divisor = 32
     pipeline = cfg.train_dataloader.dataset.pipeline
-    resize = next(t for t in pipeline if t['type'] == 'RandomResize')
-    pipeline.remove(resize)
+    return cfg, next(t for t in pipeline if t['type'] == 'RandomResize')
+
+
+def test_crop_larger_than_images_without_padding(tmp_path):
+    cfg, resize = unpadded_cpu_recipe(tmp_path, (100, 120))
+    cfg.train_dataloader.dataset.pipeline.remove(resize)
     with pytest.raises(ConfigCheckError,
                        match=r'\(180, 240\) is larger .*\(100, 120\)'):
         check_config(cfg)
@@ -80,14 +87,7 @@ def test_crop_larger_than_images_without_padding(tmp_path):
 def test_crop_check_uses_the_smallest_random_resize(tmp_path):
     """360x480 images, RandomResize to (480, 360) times ratio_range, a
     180x240 crop: only the range's low end decides whether it fits."""
-    (tmp_path / 'train').mkdir()
-    cv2.imwrite(str(tmp_path / 'train' / 'a.png'),
-                np.zeros((360, 480, 3), np.uint8))
-    cfg = camvid_cfg(tmp_path, 'segnet_camvid_cpu.py')
-    cfg.model.data_preprocessor.size = None  # batches padded to x32 only
-    cfg.model.data_preprocessor.size_divisor = 32
-    pipeline = cfg.train_dataloader.dataset.pipeline
-    resize = next(t for t in pipeline if t['type'] == 'RandomResize')
+    cfg, resize = unpadded_cpu_recipe(tmp_path, (360, 480))
     assert resize.scale == (480, 360) and resize.keep_ratio
     resize.ratio_range = (0.5, 1.0)  # down to 180x240 exactly: fits
     check_config(cfg)
