@@ -7,11 +7,10 @@ from collections import Counter
 import pytest
 
 from segnet_mm.apis import init_segmentor
-from segnet_mm.deployment import (check_onnx, export_openvino,
-                                  quantize_int8_openvino)
-from segnet_mm.deployment.onnx_export import prepare_input
+from segnet_mm.deployment import export_openvino, quantize_int8_openvino
 from segnet_mm.deployment.quantization import calibration_images
-from tests.test_deployment.test_quantization import SHAPE
+from tests.test_deployment.test_quantization import (
+    SHAPE, assert_agrees_with_float)
 from tests.test_deployment.test_quantization import trained  # noqa: F401,F811
 
 ov = pytest.importorskip(
@@ -44,11 +43,7 @@ def conv_precisions(segmentor):
 
 
 def test_int8_agrees_with_float(ov_int8):
-    model, int8_file, root = ov_int8
-    for image in calibration_images(root / 'val', 4):
-        check = check_onnx(model, int8_file,
-                           prepare_input(model, SHAPE, image))
-        assert check.agreement >= 0.98, image
+    for check in assert_agrees_with_float(*ov_int8):
         assert check.max_abs_diff > 0  # it is not the float network
 
 
